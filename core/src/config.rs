@@ -1,0 +1,608 @@
+//! The three Diffo sites, their built-in settings, and the optional JSON
+//! config a site editor can point the script tag at with `data-config`.
+//!
+//! A config is a JSON object whose keys override the site's defaults; every
+//! key is optional. Unknown keys, wrong types and implausible values are
+//! errors with a message that names the key, so a typo never silently turns
+//! a tracker on or off.
+//!
+//! ```json
+//! {
+//!   "revision": 2,
+//!   "defaultLanguage": "fi",
+//!   "privacyPolicy": { "fi": "/tietosuojaseloste", "en": "https://www.diffosolutions.com/privacy-policy" },
+//!   "googleAnalytics": "G-ABC123XYZ",
+//!   "metaPixel": "123456789012345",
+//!   "socialPlugins": ["facebook", "linkedin"],
+//!   "consentLifetimeMonths": 6
+//! }
+//! ```
+
+use crate::category::Category;
+use crate::json::{self, Value};
+use crate::lang::Lang;
+use std::fmt;
+
+/// One of the three Diffo websites.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Site {
+    /// www.diffo.fi, in Finnish.
+    DiffoFi,
+    /// www.diffosolutions.com, in English.
+    DiffoSolutions,
+    /// www.diffo.se, in Swedish.
+    DiffoSe,
+}
+
+impl Site {
+    /// All sites.
+    pub const ALL: [Site; 3] = [Site::DiffoFi, Site::DiffoSolutions, Site::DiffoSe];
+
+    /// The registrable domain, which is also the site's name in `data-site`.
+    pub fn domain(self) -> &'static str {
+        match self {
+            Site::DiffoFi => "diffo.fi",
+            Site::DiffoSolutions => "diffosolutions.com",
+            Site::DiffoSe => "diffo.se",
+        }
+    }
+
+    /// Recognises a site from a host name: the bare domain or `www.`, in any
+    /// case, with or without a trailing dot, and the same names under
+    /// `.localhost` for local testing.
+    ///
+    /// ```
+    /// use diffo_consent_core::config::Site;
+    /// assert_eq!(Site::from_hostname("WWW.Diffo.fi."), Some(Site::DiffoFi));
+    /// assert_eq!(Site::from_hostname("diffo.se.localhost"), Some(Site::DiffoSe));
+    /// assert_eq!(Site::from_hostname("evil-diffo.fi"), None);
+    /// ```
+    pub fn from_hostname(host: &str) -> Option<Site> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let host = host.strip_suffix(".localhost").unwrap_or(&host);
+        let host = host.strip_prefix("www.").unwrap_or(host);
+        Site::ALL.into_iter().find(|s| s.domain() == host)
+    }
+
+    /// The language the site is written in.
+    pub fn default_lang(self) -> Lang {
+        match self {
+            Site::DiffoFi => Lang::Fi,
+            Site::DiffoSolutions => Lang::En,
+            Site::DiffoSe => Lang::Sv,
+        }
+    }
+}
+
+/// The social media plugins a site may load once the visitor allows social
+/// media.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SocialPlugins {
+    /// The Facebook JavaScript SDK (Like and Share buttons, embedded posts).
+    pub facebook: bool,
+    /// Instagram's embed script.
+    pub instagram: bool,
+    /// LinkedIn's platform script (Share button).
+    pub linkedin: bool,
+}
+
+/// Everything the banner needs to know about one site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteConfig {
+    /// Which site this is.
+    pub site: Site,
+    /// The policy revision. Raising it asks every visitor again.
+    pub revision: u32,
+    /// The language used when neither the visitor nor the page says.
+    pub default_lang: Lang,
+    /// Privacy policy URL per language (index by [`Lang`] order), `None`
+    /// where the site has no page in that language.
+    privacy_policy: [Option<String>; 3],
+    /// Google Analytics 4 measurement id, if the site uses it.
+    pub google_analytics: Option<String>,
+    /// Meta Pixel id, if the site uses it.
+    pub meta_pixel: Option<String>,
+    /// Social media plugins the site uses.
+    pub social: SocialPlugins,
+    /// How long a decision holds before the visitor is asked again.
+    pub lifetime_months: u32,
+}
+
+/// The longest a decision may hold. The Finnish and most EU regulators'
+/// guidance is to ask again at least once a year.
+pub const MAX_LIFETIME_MONTHS: u32 = 12;
+
+fn lang_index(lang: Lang) -> usize {
+    match lang {
+        Lang::Fi => 0,
+        Lang::En => 1,
+        Lang::Sv => 2,
+    }
+}
+
+impl SiteConfig {
+    /// The built-in settings for `site`. The tracker ids are clearly fake
+    /// placeholders (`G-DIFFOFI00`); a site editor sets the real ones in a
+    /// config file.
+    pub fn builtin(site: Site) -> SiteConfig {
+        let (policy, ga, pixel) = match site {
+            Site::DiffoFi => ("/tietosuojaseloste", "G-DIFFOFI00", "100000000000001"),
+            Site::DiffoSolutions => ("/privacy-policy", "G-DIFFOCOM0", "100000000000002"),
+            Site::DiffoSe => ("/integritetspolicy", "G-DIFFOSE00", "100000000000003"),
+        };
+        let mut privacy_policy = [None, None, None];
+        privacy_policy[lang_index(site.default_lang())] = Some(policy.to_string());
+        SiteConfig {
+            site,
+            revision: 1,
+            default_lang: site.default_lang(),
+            privacy_policy,
+            google_analytics: Some(ga.to_string()),
+            meta_pixel: Some(pixel.to_string()),
+            social: SocialPlugins {
+                facebook: true,
+                instagram: true,
+                linkedin: true,
+            },
+            lifetime_months: MAX_LIFETIME_MONTHS,
+        }
+    }
+
+    /// The privacy policy to link in `lang`: the page in that language if the
+    /// site has one, else the page in the site's default language, else any.
+    pub fn privacy_policy_url(&self, lang: Lang) -> &str {
+        self.privacy_policy[lang_index(lang)]
+            .as_deref()
+            .or(self.privacy_policy[lang_index(self.default_lang)].as_deref())
+            .or_else(|| self.privacy_policy.iter().flatten().next().map(String::as_str))
+            .unwrap_or("/")
+    }
+
+    /// The names of the third-party services in `category`, as the settings
+    /// layer lists them.
+    pub fn services(&self, category: Category) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        match category {
+            Category::Necessary => {}
+            Category::Analytics => out.extend(self.google_analytics.as_ref().map(|_| "Google Analytics")),
+            Category::Marketing => out.extend(self.meta_pixel.as_ref().map(|_| "Meta Pixel")),
+            Category::Social => {
+                let s = self.social;
+                for (on, name) in [
+                    (s.facebook, "Facebook"),
+                    (s.instagram, "Instagram"),
+                    (s.linkedin, "LinkedIn"),
+                ] {
+                    if on {
+                        out.push(name);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Applies a site editor's JSON config on top of these settings. On any
+    /// error nothing is applied.
+    ///
+    /// ```
+    /// use diffo_consent_core::config::{Site, SiteConfig};
+    /// let mut c = SiteConfig::builtin(Site::DiffoFi);
+    /// c.apply_json(r#"{"googleAnalytics": null, "revision": 3}"#).unwrap();
+    /// assert_eq!((c.google_analytics.as_deref(), c.revision), (None, 3));
+    /// let err = c.apply_json(r#"{"googleAnalytic": "G-X"}"#).unwrap_err();
+    /// assert!(err.to_string().contains("unknown key `googleAnalytic`"));
+    /// ```
+    pub fn apply_json(&mut self, text: &str) -> Result<(), ConfigError> {
+        let value = json::parse(text).map_err(|e| ConfigError::at("", e.to_string()))?;
+        let Value::Object(fields) = value else {
+            return Err(ConfigError::at(
+                "",
+                format!("must be a JSON object, got {}", value.type_name()),
+            ));
+        };
+        let mut next = self.clone();
+        for (key, value) in &fields {
+            next.apply_field(key, value)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    fn apply_field(&mut self, key: &str, value: &Value) -> Result<(), ConfigError> {
+        match key {
+            "revision" => self.revision = int_in(key, value, 1, u32::MAX)?,
+            "defaultLanguage" => self.default_lang = lang(key, value)?,
+            "privacyPolicy" => self.privacy_policy = privacy_policy(value)?,
+            "googleAnalytics" => {
+                self.google_analytics = optional_id(key, value, is_ga4_id, "a GA4 measurement id like \"G-ABC123XYZ\"")?
+            }
+            "metaPixel" => self.meta_pixel = optional_id(key, value, is_pixel_id, "a Meta Pixel id (digits only)")?,
+            "socialPlugins" => self.social = social_plugins(value)?,
+            "consentLifetimeMonths" => self.lifetime_months = int_in(key, value, 1, MAX_LIFETIME_MONTHS)?,
+            _ => {
+                return Err(ConfigError::at(
+                    key,
+                    format!(
+                        "unknown key `{key}`; known keys are revision, defaultLanguage, privacyPolicy, \
+                         googleAnalytics, metaPixel, socialPlugins, consentLifetimeMonths"
+                    ),
+                ))
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a config was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Where in the config: a key such as `privacyPolicy.fi`, or empty for
+    /// the whole document.
+    pub path: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl ConfigError {
+    fn at(path: &str, message: String) -> ConfigError {
+        ConfigError {
+            path: path.to_string(),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() || self.message.starts_with("unknown key") {
+            write!(f, "invalid config: {}", self.message)
+        } else {
+            write!(f, "invalid config: `{}` {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn type_error(path: &str, expected: &str, value: &Value) -> ConfigError {
+    ConfigError::at(path, format!("must be {expected}, got {}", value.type_name()))
+}
+
+fn int_in(path: &str, value: &Value, min: u32, max: u32) -> Result<u32, ConfigError> {
+    match value {
+        Value::Int(n) if (i64::from(min)..=i64::from(max)).contains(n) => Ok(*n as u32),
+        Value::Int(n) => Err(ConfigError::at(
+            path,
+            format!("must be between {min} and {max}, got {n}"),
+        )),
+        other => Err(type_error(path, "a whole number", other)),
+    }
+}
+
+fn lang(path: &str, value: &Value) -> Result<Lang, ConfigError> {
+    match value {
+        Value::Str(s) => Lang::from_code(s)
+            .ok_or_else(|| ConfigError::at(path, format!("must be \"fi\", \"en\" or \"sv\", got \"{s}\""))),
+        other => Err(type_error(path, "a language code", other)),
+    }
+}
+
+fn optional_id(path: &str, value: &Value, valid: fn(&str) -> bool, what: &str) -> Result<Option<String>, ConfigError> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Str(s) if valid(s) => Ok(Some(s.clone())),
+        Value::Str(s) => Err(ConfigError::at(path, format!("must be {what} or null, got \"{s}\""))),
+        other => Err(type_error(path, &format!("{what} or null"), other)),
+    }
+}
+
+/// `G-` and 4 to 16 capital letters or digits.
+fn is_ga4_id(s: &str) -> bool {
+    s.strip_prefix("G-").is_some_and(|rest| {
+        (4..=16).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    })
+}
+
+/// 5 to 20 digits.
+fn is_pixel_id(s: &str) -> bool {
+    (5..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A same-site path (`/privacy`) or an absolute `https:` or `http:` URL.
+/// Everything else, `javascript:` in particular, is refused.
+fn is_link(s: &str) -> bool {
+    let scheme_ok = (s.starts_with('/') && !s.starts_with("//"))
+        || s.strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .is_some_and(|rest| !rest.is_empty());
+    scheme_ok && s.len() <= 2048 && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+}
+
+fn link(path: &str, value: &Value) -> Result<String, ConfigError> {
+    match value {
+        Value::Str(s) if is_link(s) => Ok(s.clone()),
+        Value::Str(s) => Err(ConfigError::at(
+            path,
+            format!("must be a path starting with \"/\" or an http(s) URL, got \"{s}\""),
+        )),
+        other => Err(type_error(path, "a URL", other)),
+    }
+}
+
+fn privacy_policy(value: &Value) -> Result<[Option<String>; 3], ConfigError> {
+    const PATH: &str = "privacyPolicy";
+    match value {
+        Value::Str(_) => {
+            let url = link(PATH, value)?;
+            Ok([Some(url.clone()), Some(url.clone()), Some(url)])
+        }
+        Value::Object(fields) if !fields.is_empty() => {
+            let mut out = [None, None, None];
+            for (key, value) in fields {
+                let lang = Lang::from_code(key).ok_or_else(|| {
+                    ConfigError::at(
+                        PATH,
+                        format!("has unknown language `{key}`; use \"fi\", \"en\" or \"sv\""),
+                    )
+                })?;
+                out[lang_index(lang)] = Some(link(&format!("{PATH}.{key}"), value)?);
+            }
+            Ok(out)
+        }
+        Value::Object(_) => Err(ConfigError::at(PATH, "must name at least one language".to_string())),
+        other => Err(type_error(PATH, "a URL or an object of URLs by language", other)),
+    }
+}
+
+fn social_plugins(value: &Value) -> Result<SocialPlugins, ConfigError> {
+    const PATH: &str = "socialPlugins";
+    let Value::Array(items) = value else {
+        return Err(type_error(PATH, "an array of plugin names", value));
+    };
+    let mut out = SocialPlugins {
+        facebook: false,
+        instagram: false,
+        linkedin: false,
+    };
+    for item in items {
+        let flag = match item {
+            Value::Str(s) if s == "facebook" => &mut out.facebook,
+            Value::Str(s) if s == "instagram" => &mut out.instagram,
+            Value::Str(s) if s == "linkedin" => &mut out.linkedin,
+            Value::Str(s) => {
+                return Err(ConfigError::at(
+                    PATH,
+                    format!("has unknown plugin \"{s}\"; use \"facebook\", \"instagram\" or \"linkedin\""),
+                ))
+            }
+            other => return Err(type_error(PATH, "an array of plugin names", other)),
+        };
+        if *flag {
+            return Err(ConfigError::at(PATH, "lists a plugin twice".to_string()));
+        }
+        *flag = true;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_hostnames() {
+        for (host, site) in [
+            ("diffo.fi", Some(Site::DiffoFi)),
+            ("www.diffo.fi", Some(Site::DiffoFi)),
+            ("WWW.DIFFO.FI", Some(Site::DiffoFi)),
+            ("diffo.fi.", Some(Site::DiffoFi)),
+            ("diffo.fi.localhost", Some(Site::DiffoFi)),
+            ("www.diffo.fi.localhost", Some(Site::DiffoFi)),
+            ("diffosolutions.com", Some(Site::DiffoSolutions)),
+            ("www.diffosolutions.com", Some(Site::DiffoSolutions)),
+            ("diffosolutions.com.localhost", Some(Site::DiffoSolutions)),
+            ("diffo.se", Some(Site::DiffoSe)),
+            ("www.diffo.se.localhost", Some(Site::DiffoSe)),
+            ("shop.diffo.fi", None),
+            ("diffo.fi.evil.com", None),
+            ("notdiffo.fi", None),
+            ("diffo.com", None),
+            ("localhost", None),
+            ("127.0.0.1", None),
+            ("", None),
+        ] {
+            assert_eq!(Site::from_hostname(host), site, "{host:?}");
+        }
+    }
+
+    #[test]
+    fn builtin_defaults() {
+        let fi = SiteConfig::builtin(Site::DiffoFi);
+        assert_eq!(fi.default_lang, Lang::Fi);
+        assert_eq!(fi.google_analytics.as_deref(), Some("G-DIFFOFI00"));
+        assert_eq!(fi.privacy_policy_url(Lang::Fi), "/tietosuojaseloste");
+        // No English page on diffo.fi: link the Finnish one.
+        assert_eq!(fi.privacy_policy_url(Lang::En), "/tietosuojaseloste");
+        assert_eq!(
+            SiteConfig::builtin(Site::DiffoSe).privacy_policy_url(Lang::Sv),
+            "/integritetspolicy"
+        );
+        for site in Site::ALL {
+            let c = SiteConfig::builtin(site);
+            assert!(is_ga4_id(c.google_analytics.as_deref().unwrap()));
+            assert!(is_pixel_id(c.meta_pixel.as_deref().unwrap()));
+            assert_eq!(c.lifetime_months, 12);
+        }
+    }
+
+    fn applied(json: &str) -> SiteConfig {
+        let mut c = SiteConfig::builtin(Site::DiffoSolutions);
+        c.apply_json(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        c
+    }
+
+    #[test]
+    fn applies_every_key() {
+        let c = applied(
+            r#"{"revision": 4, "defaultLanguage": "sv", "privacyPolicy": {"fi": "/tietosuoja", "sv": "https://diffo.se/p"},
+                "googleAnalytics": "G-ABCD1234", "metaPixel": null, "socialPlugins": ["linkedin"],
+                "consentLifetimeMonths": 6}"#,
+        );
+        assert_eq!(c.revision, 4);
+        assert_eq!(c.default_lang, Lang::Sv);
+        assert_eq!(c.privacy_policy_url(Lang::Fi), "/tietosuoja");
+        assert_eq!(c.privacy_policy_url(Lang::En), "https://diffo.se/p");
+        assert_eq!(c.google_analytics.as_deref(), Some("G-ABCD1234"));
+        assert_eq!(c.meta_pixel, None);
+        assert_eq!(
+            c.social,
+            SocialPlugins {
+                facebook: false,
+                instagram: false,
+                linkedin: true
+            }
+        );
+        assert_eq!(c.lifetime_months, 6);
+        assert_eq!(applied("{}"), SiteConfig::builtin(Site::DiffoSolutions));
+        assert_eq!(applied(r#"{"privacyPolicy": "/p"}"#).privacy_policy_url(Lang::Sv), "/p");
+        assert!(!applied(r#"{"socialPlugins": []}"#).social.facebook);
+    }
+
+    fn refused(json: &str, message: &str) {
+        let mut c = SiteConfig::builtin(Site::DiffoFi);
+        let before = c.clone();
+        let err = c.apply_json(json).expect_err(json).to_string();
+        assert_eq!(err, message, "{json}");
+        assert_eq!(c, before, "a refused config must change nothing");
+    }
+
+    #[test]
+    fn config_errors_name_the_problem() {
+        refused("", "invalid config: invalid JSON at byte 0: unexpected end of input");
+        refused("[]", "invalid config: must be a JSON object, got an array");
+        refused(
+            r#"{"revision": 2,}"#,
+            "invalid config: invalid JSON at byte 15: unexpected character",
+        );
+        refused(
+            r#"{"googleAnalytic": "G-ABCD"}"#,
+            "invalid config: unknown key `googleAnalytic`; known keys are revision, defaultLanguage, \
+             privacyPolicy, googleAnalytics, metaPixel, socialPlugins, consentLifetimeMonths",
+        );
+        refused(
+            r#"{"revision": "2"}"#,
+            "invalid config: `revision` must be a whole number, got a string",
+        );
+        refused(
+            r#"{"revision": 0}"#,
+            "invalid config: `revision` must be between 1 and 4294967295, got 0",
+        );
+        refused(
+            r#"{"revision": 1.5}"#,
+            "invalid config: invalid JSON at byte 13: only whole numbers are allowed",
+        );
+        refused(
+            r#"{"defaultLanguage": "de"}"#,
+            "invalid config: `defaultLanguage` must be \"fi\", \"en\" or \"sv\", got \"de\"",
+        );
+        refused(
+            r#"{"googleAnalytics": "UA-12345-1"}"#,
+            "invalid config: `googleAnalytics` must be a GA4 measurement id like \"G-ABC123XYZ\" or null, got \"UA-12345-1\"",
+        );
+        refused(
+            r#"{"googleAnalytics": true}"#,
+            "invalid config: `googleAnalytics` must be a GA4 measurement id like \"G-ABC123XYZ\" or null, got a boolean",
+        );
+        refused(
+            r#"{"metaPixel": 12345}"#,
+            "invalid config: `metaPixel` must be a Meta Pixel id (digits only) or null, got a number",
+        );
+        refused(
+            r#"{"privacyPolicy": "javascript:alert(1)"}"#,
+            "invalid config: `privacyPolicy` must be a path starting with \"/\" or an http(s) URL, got \"javascript:alert(1)\"",
+        );
+        refused(
+            r#"{"privacyPolicy": {"fi": "//evil.example/"}}"#,
+            "invalid config: `privacyPolicy.fi` must be a path starting with \"/\" or an http(s) URL, got \"//evil.example/\"",
+        );
+        refused(
+            r#"{"privacyPolicy": {"de": "/datenschutz"}}"#,
+            "invalid config: `privacyPolicy` has unknown language `de`; use \"fi\", \"en\" or \"sv\"",
+        );
+        refused(
+            r#"{"privacyPolicy": {}}"#,
+            "invalid config: `privacyPolicy` must name at least one language",
+        );
+        refused(
+            r#"{"socialPlugins": ["facebook", "tiktok"]}"#,
+            "invalid config: `socialPlugins` has unknown plugin \"tiktok\"; use \"facebook\", \"instagram\" or \"linkedin\"",
+        );
+        refused(
+            r#"{"socialPlugins": ["facebook", "facebook"]}"#,
+            "invalid config: `socialPlugins` lists a plugin twice",
+        );
+        refused(
+            r#"{"socialPlugins": "facebook"}"#,
+            "invalid config: `socialPlugins` must be an array of plugin names, got a string",
+        );
+        refused(
+            r#"{"consentLifetimeMonths": 13}"#,
+            "invalid config: `consentLifetimeMonths` must be between 1 and 12, got 13",
+        );
+        // A later valid key does not rescue an earlier invalid one, and the
+        // valid keys before an invalid one are not applied either.
+        refused(
+            r#"{"revision": 9, "metaPixel": "abc"}"#,
+            "invalid config: `metaPixel` must be a Meta Pixel id (digits only) or null, got \"abc\"",
+        );
+    }
+
+    #[test]
+    fn services_follow_the_config() {
+        let c = SiteConfig::builtin(Site::DiffoFi);
+        assert_eq!(c.services(Category::Necessary), Vec::<&str>::new());
+        assert_eq!(c.services(Category::Analytics), ["Google Analytics"]);
+        assert_eq!(c.services(Category::Marketing), ["Meta Pixel"]);
+        assert_eq!(c.services(Category::Social), ["Facebook", "Instagram", "LinkedIn"]);
+        let c = applied(r#"{"googleAnalytics": null, "socialPlugins": ["instagram"]}"#);
+        assert_eq!(c.services(Category::Analytics), Vec::<&str>::new());
+        assert_eq!(c.services(Category::Social), ["Instagram"]);
+    }
+
+    #[test]
+    fn ids_and_links() {
+        for (id, ok) in [
+            ("G-ABCD", true),
+            ("G-ABC", false),
+            ("G-abcd1234", false),
+            ("G-ABCDEFGHIJKLMNOPQ", false),
+            ("GT-ABCD", false),
+        ] {
+            assert_eq!(is_ga4_id(id), ok, "{id}");
+        }
+        for (id, ok) in [
+            ("12345", true),
+            ("1234", false),
+            ("123456789012345678901", false),
+            ("12a45", false),
+        ] {
+            assert_eq!(is_pixel_id(id), ok, "{id}");
+        }
+        for (url, ok) in [
+            ("/", true),
+            ("/a/b?c#d", true),
+            ("https://www.diffo.fi/tietosuoja", true),
+            ("http://diffo.fi", true),
+            ("https://", false),
+            ("//diffo.fi", false),
+            ("javascript:alert(1)", false),
+            ("data:text/html,x", false),
+            ("/a b", false),
+            ("/a\\b", false),
+            ("privacy", false),
+        ] {
+            assert_eq!(is_link(url), ok, "{url}");
+        }
+    }
+}

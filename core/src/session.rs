@@ -1,0 +1,464 @@
+//! One page view's consent state, and what each visitor action changes.
+//!
+//! [`Session`] is the banner's state machine. The glue creates it with what
+//! it read from the page and storage, feeds it [`Action`]s (clicks, key
+//! presses, API calls) and carries out the [`Effects`] it returns: commands
+//! for the tracker gate, a record to store, whether to re-render the dialog
+//! and where to put focus. Nothing here touches the page, so every rule of
+//! the dialog (no consent from closing, the reopen control after a decision,
+//! the same id when a visitor changes their mind) is tested on the host.
+
+use crate::category::{Category, Choices};
+use crate::config::SiteConfig;
+use crate::gate::{self, Command};
+use crate::id::ConsentId;
+use crate::lang::{negotiate, Lang, LangHints};
+use crate::record::{parse_stored, ConsentRecord};
+use crate::time::Timestamp;
+use crate::validity::{assess, AskReason, Verdict};
+
+/// Which part of the dialog is showing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer {
+    /// No dialog; the reopen control shows if there is a decision.
+    Hidden,
+    /// The first layer: short text and accept all, reject all, settings.
+    Banner,
+    /// The settings layer, a modal dialog. `over_banner` says whether closing
+    /// it goes back to the first layer (no decision yet) or hides the dialog.
+    Settings {
+        /// Opened from the first layer, before any decision.
+        over_banner: bool,
+    },
+}
+
+/// Something the visitor (or a script through the JavaScript API) did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Accept all.
+    AcceptAll,
+    /// Reject all.
+    RejectAll,
+    /// Save the switches of the settings layer.
+    Save,
+    /// `diffoConsent.set({...})`: decide exactly these choices.
+    Set(Choices),
+    /// `diffoConsent.withdraw()`: take back every optional category.
+    Withdraw,
+    /// Open the settings layer (settings button, reopen control,
+    /// `data-consent-open`, `diffoConsent.show()`).
+    OpenSettings,
+    /// Close the settings layer (close button, Escape). Never a decision.
+    Close,
+    /// A category switch changed.
+    Toggle(Category, bool),
+    /// The visitor picked a language.
+    SwitchLang(Lang),
+}
+
+/// Where keyboard focus should go after the glue re-renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// Leave it where it is.
+    Keep,
+    /// The open layer's dialog element, so its label is announced.
+    Dialog,
+    /// The language button for this language (after switching language).
+    LangButton(Lang),
+    /// If focus is inside the dialog that just closed: back to the page
+    /// element that had focus before it opened, or the reopen control if
+    /// there is none. If focus is elsewhere (a script called the API while
+    /// the visitor typed in the page), it stays there.
+    Restore,
+}
+
+/// What the glue must do after [`Session::start`] or [`Session::handle`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Effects {
+    /// Tracker gate commands, in order.
+    pub commands: Vec<Command>,
+    /// A new stored record to write under the storage key.
+    pub store: Option<String>,
+    /// A decision was made: dispatch `diffo-consent:change`.
+    pub changed: bool,
+    /// The dialog's markup changed: render [`Session::markup`] again.
+    pub render: bool,
+    /// Where focus goes after rendering.
+    pub focus: Focus,
+}
+
+impl Effects {
+    fn none() -> Effects {
+        Effects {
+            commands: Vec::new(),
+            store: None,
+            changed: false,
+            render: false,
+            focus: Focus::Keep,
+        }
+    }
+
+    fn render(focus: Focus) -> Effects {
+        Effects {
+            render: true,
+            focus,
+            ..Effects::none()
+        }
+    }
+}
+
+/// The consent state of one page view.
+#[derive(Clone, Debug)]
+pub struct Session {
+    config: SiteConfig,
+    record: Option<ConsentRecord>,
+    /// The id and first decision time of an earlier decision that no longer
+    /// holds (expired, or an older revision), so that a new decision
+    /// continues the same anonymous history.
+    earlier: Option<(ConsentId, Timestamp)>,
+    ran: Choices,
+    layer: Layer,
+    lang: Lang,
+    chosen_lang: Option<Lang>,
+    draft: Choices,
+}
+
+/// What [`Session::start`] found in storage, for the glue's console message.
+pub type StartReport = Option<AskReason>;
+
+impl Session {
+    /// Starts a page view: reads the stored text (if any), decides whether
+    /// the visitor must be asked, and returns the first effects: the Consent
+    /// Mode default, and with a valid decision the trackers it allows.
+    pub fn start(
+        config: SiteConfig,
+        stored: Option<&str>,
+        now: Timestamp,
+        hints: LangHints<'_>,
+    ) -> (Session, Effects, StartReport) {
+        let parsed = stored.and_then(|text| parse_stored(text).ok());
+        let chosen_lang = hints.chosen.or_else(|| parsed.as_ref().and_then(|r| r.chosen_lang));
+        let lang = negotiate(&LangHints {
+            chosen: chosen_lang,
+            site_default: hints.site_default.or(Some(config.default_lang)),
+            ..hints
+        });
+        let verdict = assess(stored, now, &config);
+        let mut session = Session {
+            config,
+            record: None,
+            earlier: None,
+            ran: Choices::NONE,
+            layer: Layer::Banner,
+            lang,
+            chosen_lang,
+            draft: Choices::NONE,
+        };
+        let mut effects = Effects::render(Focus::Dialog);
+        effects.commands = gate::on_load();
+        let report = match verdict {
+            Verdict::Valid(record) => {
+                effects
+                    .commands
+                    .extend(gate::transition(&session.config, Choices::NONE, record.choices, lang));
+                effects.focus = Focus::Keep;
+                session.ran = record.choices;
+                session.layer = Layer::Hidden;
+                session.record = Some(record);
+                None
+            }
+            Verdict::Ask(reason) => {
+                if !reason.is_damage() {
+                    session.earlier = parsed.map(|r| (r.id, r.first_decision));
+                }
+                Some(reason)
+            }
+        };
+        (session, effects, report)
+    }
+
+    /// Applies one action. `now` and `random` (16 bytes from a
+    /// cryptographic source) are used only when a first decision needs a
+    /// new consent id.
+    pub fn handle(&mut self, action: Action, now: Timestamp, random: [u8; 16]) -> Effects {
+        match action {
+            Action::AcceptAll => self.decide(Choices::ALL, now, random),
+            Action::RejectAll | Action::Withdraw => self.decide(Choices::NONE, now, random),
+            Action::Save => self.decide(self.draft, now, random),
+            Action::Set(choices) => self.decide(choices, now, random),
+            Action::OpenSettings => {
+                if matches!(self.layer, Layer::Settings { .. }) {
+                    return Effects::render(Focus::Dialog);
+                }
+                self.draft = self.record.as_ref().map_or(Choices::NONE, |r| r.choices);
+                self.layer = Layer::Settings {
+                    over_banner: self.layer == Layer::Banner,
+                };
+                Effects::render(Focus::Dialog)
+            }
+            Action::Close => match self.layer {
+                Layer::Settings { over_banner: true } => {
+                    self.layer = Layer::Banner;
+                    Effects::render(Focus::Dialog)
+                }
+                Layer::Settings { over_banner: false } => {
+                    self.layer = Layer::Hidden;
+                    Effects::render(Focus::Restore)
+                }
+                // The first layer cannot be dismissed without a choice.
+                Layer::Banner | Layer::Hidden => Effects::none(),
+            },
+            Action::Toggle(category, on) => {
+                self.draft = self.draft.with(category, on);
+                Effects::none()
+            }
+            Action::SwitchLang(lang) => {
+                self.lang = lang;
+                self.chosen_lang = Some(lang);
+                Effects::render(Focus::LangButton(lang))
+            }
+        }
+    }
+
+    fn decide(&mut self, choices: Choices, now: Timestamp, random: [u8; 16]) -> Effects {
+        let (id, first_decision) = match (&self.record, &self.earlier) {
+            (Some(r), _) => (r.id.clone(), r.first_decision),
+            (None, Some((id, first))) => (id.clone(), *first),
+            (None, None) => (ConsentId::from_random(random), now),
+        };
+        let record = ConsentRecord {
+            id,
+            choices,
+            revision: self.config.revision,
+            first_decision: first_decision.min(now),
+            last_decision: now,
+            expires: now.add_months(self.config.lifetime_months),
+            lang: self.lang,
+            chosen_lang: self.chosen_lang,
+        };
+        let commands = gate::transition(&self.config, self.ran, choices, self.lang);
+        if !commands.contains(&Command::Reload) {
+            self.ran = self.ran.union(choices);
+        }
+        let store = Some(record.to_json());
+        self.record = Some(record);
+        self.draft = choices;
+        let was_open = self.layer != Layer::Hidden;
+        self.layer = Layer::Hidden;
+        Effects {
+            commands,
+            store,
+            changed: true,
+            render: true,
+            focus: if was_open { Focus::Restore } else { Focus::Keep },
+        }
+    }
+
+    /// The decision in force in this page view, if any.
+    pub fn record(&self) -> Option<&ConsentRecord> {
+        self.record.as_ref()
+    }
+
+    /// The part of the dialog that is showing.
+    pub fn layer(&self) -> Layer {
+        self.layer
+    }
+
+    /// The dialog's language.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The switch positions of the settings layer.
+    pub fn draft(&self) -> Choices {
+        self.draft
+    }
+
+    /// The site's settings.
+    pub fn config(&self) -> &SiteConfig {
+        &self.config
+    }
+
+    /// The markup of the dialog for the current state (see [`crate::view`]).
+    pub fn markup(&self) -> String {
+        crate::view::render(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Site;
+
+    const NOW: Timestamp = Timestamp(1_795_420_800_000); // 2026-11-23T08:00:00Z
+    const LATER: Timestamp = Timestamp(1_795_420_800_000 + 3_600_000);
+    const RANDOM: [u8; 16] = [7; 16];
+
+    fn start(stored: Option<&str>) -> (Session, Effects, StartReport) {
+        let hints = LangHints {
+            html_lang: Some("fi"),
+            ..LangHints::default()
+        };
+        Session::start(SiteConfig::builtin(Site::DiffoFi), stored, NOW, hints)
+    }
+
+    fn loads(effects: &Effects) -> Vec<&str> {
+        effects
+            .commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::LoadScript { src, .. } => Some(src.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn first_visit_asks_and_loads_nothing() {
+        let (s, e, report) = start(None);
+        assert_eq!(report, Some(AskReason::Missing));
+        assert_eq!(s.layer(), Layer::Banner);
+        assert_eq!(e.commands, gate::on_load(), "only the Consent Mode default");
+        assert!(e.store.is_none() && !e.changed && e.render);
+        assert_eq!(e.focus, Focus::Dialog);
+        assert_eq!(s.lang(), Lang::Fi);
+    }
+
+    #[test]
+    fn closing_escaping_and_toggling_never_decide() {
+        let (mut s, _, _) = start(None);
+        for action in [
+            Action::Close,
+            Action::OpenSettings,
+            Action::Toggle(Category::Analytics, true),
+            Action::SwitchLang(Lang::Sv),
+            Action::Close,
+            Action::Close,
+        ] {
+            let e = s.handle(action, LATER, RANDOM);
+            assert!(
+                e.store.is_none() && !e.changed && e.commands.is_empty(),
+                "{action:?} decided: {e:?}"
+            );
+            assert!(s.record().is_none());
+        }
+        // Back on the first layer, which does not go away without a choice.
+        assert_eq!(s.layer(), Layer::Banner);
+    }
+
+    #[test]
+    fn accept_all_stores_and_loads_everything_once() {
+        let (mut s, _, _) = start(None);
+        let e = s.handle(Action::AcceptAll, LATER, RANDOM);
+        assert!(e.changed && e.render);
+        assert_eq!(e.focus, Focus::Restore);
+        assert_eq!(loads(&e).len(), 5, "gtag, fbevents, three social plugins: {e:?}");
+        let stored = e.store.expect("stored");
+        let record = parse_stored(&stored).unwrap();
+        assert_eq!(record.choices, Choices::ALL);
+        assert_eq!(record.id, ConsentId::from_random(RANDOM));
+        assert_eq!((record.first_decision, record.last_decision), (LATER, LATER));
+        assert_eq!(record.expires, LATER.add_months(12));
+        assert_eq!(record.lang, Lang::Fi);
+        assert_eq!(s.layer(), Layer::Hidden);
+        // Accepting again loads nothing again.
+        let again = s.handle(Action::AcceptAll, LATER, [9; 16]);
+        assert!(loads(&again).is_empty());
+        assert_eq!(parse_stored(again.store.as_deref().unwrap()).unwrap().id, record.id);
+    }
+
+    #[test]
+    fn custom_choice_through_the_settings_layer() {
+        let (mut s, _, _) = start(None);
+        s.handle(Action::OpenSettings, LATER, RANDOM);
+        assert_eq!(s.draft(), Choices::NONE, "nothing pre-ticked");
+        s.handle(Action::Toggle(Category::Marketing, true), LATER, RANDOM);
+        s.handle(Action::Toggle(Category::Social, true), LATER, RANDOM);
+        s.handle(Action::Toggle(Category::Social, false), LATER, RANDOM);
+        let e = s.handle(Action::Save, LATER, RANDOM);
+        assert_eq!(loads(&e), ["https://connect.facebook.net/en_US/fbevents.js"]);
+        assert_eq!(
+            s.record().unwrap().choices,
+            Choices::NONE.with(Category::Marketing, true)
+        );
+        // Reopening shows the stored choice, and closing hides it again.
+        s.handle(Action::OpenSettings, LATER, RANDOM);
+        assert_eq!(s.layer(), Layer::Settings { over_banner: false });
+        assert_eq!(s.draft(), Choices::NONE.with(Category::Marketing, true));
+        assert_eq!(s.handle(Action::Close, LATER, RANDOM).focus, Focus::Restore);
+        assert_eq!(s.layer(), Layer::Hidden);
+    }
+
+    #[test]
+    fn return_visit_applies_the_stored_choice_without_asking() {
+        let (mut first, _, _) = start(None);
+        first.handle(Action::OpenSettings, NOW, RANDOM);
+        first.handle(Action::Toggle(Category::Analytics, true), NOW, RANDOM);
+        first.handle(Action::SwitchLang(Lang::Sv), NOW, RANDOM);
+        let stored = first.handle(Action::Save, NOW, RANDOM).store.unwrap();
+
+        let (s, e, report) = start(Some(&stored));
+        assert_eq!(report, None);
+        assert_eq!(s.layer(), Layer::Hidden);
+        assert_eq!(loads(&e), ["https://www.googletagmanager.com/gtag/js?id=G-DIFFOFI00"]);
+        assert_eq!(e.commands[0], gate::on_load()[0], "the default comes first");
+        assert_eq!(s.lang(), Lang::Sv, "the visitor's language choice beats <html lang>");
+        assert!(s.markup().contains(r#"data-action="reopen""#));
+    }
+
+    #[test]
+    fn a_no_stays_a_no_and_withdrawal_keeps_the_id() {
+        let (mut s, _, _) = start(None);
+        let accepted = parse_stored(&s.handle(Action::AcceptAll, NOW, RANDOM).store.unwrap()).unwrap();
+        let e = s.handle(Action::Withdraw, LATER, [1; 16]);
+        assert_eq!(e.commands.last(), Some(&Command::Reload));
+        assert!(loads(&e).is_empty());
+        let withdrawn = parse_stored(&e.store.unwrap()).unwrap();
+        assert_eq!(withdrawn.id, accepted.id);
+        assert_eq!(withdrawn.choices, Choices::NONE);
+        assert_eq!((withdrawn.first_decision, withdrawn.last_decision), (NOW, LATER));
+
+        // After the reload, nothing loads.
+        let (_, e, _) = start(Some(&withdrawn.to_json()));
+        assert!(loads(&e).is_empty());
+        assert!(!e.commands.iter().any(|c| matches!(c, Command::ActivatePageScripts(_))));
+    }
+
+    #[test]
+    fn an_expired_decision_asks_again_but_keeps_the_history() {
+        let (mut s, _, _) = start(None);
+        let old = parse_stored(&s.handle(Action::AcceptAll, NOW, RANDOM).store.unwrap()).unwrap();
+        let much_later = NOW.add_months(13);
+        let hints = LangHints::default();
+        let (mut s, e, report) = Session::start(
+            SiteConfig::builtin(Site::DiffoFi),
+            Some(&old.to_json()),
+            much_later,
+            hints,
+        );
+        assert_eq!(report, Some(AskReason::Expired));
+        assert!(loads(&e).is_empty());
+        let renewed = parse_stored(&s.handle(Action::RejectAll, much_later, [2; 16]).store.unwrap()).unwrap();
+        assert_eq!((renewed.id, renewed.first_decision), (old.id, NOW));
+    }
+
+    #[test]
+    fn a_tampered_record_is_not_trusted_for_anything() {
+        let tampered = r#"{"version":1,"categories":{"analytics":true}}"#;
+        let (mut s, e, report) = start(Some(tampered));
+        assert!(report.unwrap().is_damage());
+        assert!(loads(&e).is_empty());
+        let fresh = parse_stored(&s.handle(Action::RejectAll, NOW, RANDOM).store.unwrap()).unwrap();
+        assert_eq!(fresh.id, ConsentId::from_random(RANDOM));
+    }
+
+    #[test]
+    fn api_decisions_while_hidden_leave_focus_alone() {
+        let (mut s, _, _) = start(None);
+        let e = s.handle(Action::Set(Choices::NONE.with(Category::Social, true)), NOW, RANDOM);
+        assert_eq!(e.focus, Focus::Restore, "the banner was open");
+        assert!(s.record().unwrap().choices.social);
+        let e = s.handle(Action::Set(Choices::ALL), NOW, RANDOM);
+        assert_eq!(e.focus, Focus::Keep, "nothing was open");
+    }
+}
