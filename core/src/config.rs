@@ -21,6 +21,7 @@
 use crate::category::Category;
 use crate::json::{self, Value};
 use crate::lang::Lang;
+use crate::num;
 use std::fmt;
 
 /// One of the three Diffo websites.
@@ -194,11 +195,11 @@ impl SiteConfig {
     /// assert!(err.to_string().contains("unknown key `googleAnalytic`"));
     /// ```
     pub fn apply_json(&mut self, text: &str) -> Result<(), ConfigError> {
-        let value = json::parse(text).map_err(|e| ConfigError::at("", e.to_string()))?;
+        let value = json::parse(text).map_err(|e| ConfigError::at("", e.message()))?;
         let Value::Object(fields) = value else {
             return Err(ConfigError::at(
                 "",
-                format!("must be a JSON object, got {}", value.type_name()),
+                ["must be a JSON object, got ", value.type_name()].concat(),
             ));
         };
         let mut next = self.clone();
@@ -221,13 +222,12 @@ impl SiteConfig {
             "socialPlugins" => self.social = social_plugins(value)?,
             "consentLifetimeMonths" => self.lifetime_months = int_in(key, value, 1, MAX_LIFETIME_MONTHS)?,
             _ => {
+                let known = "revision, defaultLanguage, privacyPolicy, googleAnalytics, metaPixel, socialPlugins, \
+                             consentLifetimeMonths";
                 return Err(ConfigError::at(
                     key,
-                    format!(
-                        "unknown key `{key}`; known keys are revision, defaultLanguage, privacyPolicy, \
-                         googleAnalytics, metaPixel, socialPlugins, consentLifetimeMonths"
-                    ),
-                ))
+                    ["unknown key `", key, "`; known keys are ", known].concat(),
+                ));
             }
         }
         Ok(())
@@ -240,42 +240,50 @@ pub struct ConfigError {
     /// Where in the config: a key such as `privacyPolicy.fi`, or empty for
     /// the whole document.
     pub path: String,
-    /// What is wrong, in a sentence.
-    pub message: String,
+    /// What is wrong there.
+    pub problem: String,
 }
 
 impl ConfigError {
-    fn at(path: &str, message: String) -> ConfigError {
+    fn at(path: &str, problem: String) -> ConfigError {
         ConfigError {
             path: path.to_string(),
-            message,
+            problem,
+        }
+    }
+
+    /// The error in a sentence that names the key.
+    pub fn message(&self) -> String {
+        if self.path.is_empty() || self.problem.starts_with("unknown key") {
+            ["invalid config: ", &self.problem].concat()
+        } else {
+            ["invalid config: `", &self.path, "` ", &self.problem].concat()
         }
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() || self.message.starts_with("unknown key") {
-            write!(f, "invalid config: {}", self.message)
-        } else {
-            write!(f, "invalid config: `{}` {}", self.path, self.message)
-        }
+        f.write_str(&self.message())
     }
 }
 
 impl std::error::Error for ConfigError {}
 
 fn type_error(path: &str, expected: &str, value: &Value) -> ConfigError {
-    ConfigError::at(path, format!("must be {expected}, got {}", value.type_name()))
+    ConfigError::at(path, ["must be ", expected, ", got ", value.type_name()].concat())
 }
 
 fn int_in(path: &str, value: &Value, min: u32, max: u32) -> Result<u32, ConfigError> {
     match value {
         Value::Int(n) if (i64::from(min)..=i64::from(max)).contains(n) => Ok(*n as u32),
-        Value::Int(n) => Err(ConfigError::at(
-            path,
-            format!("must be between {min} and {max}, got {n}"),
-        )),
+        Value::Int(n) => {
+            let (min, max, n) = (num::decimal(min.into()), num::decimal(max.into()), num::decimal(*n));
+            Err(ConfigError::at(
+                path,
+                ["must be between ", &min, " and ", &max, ", got ", &n].concat(),
+            ))
+        }
         other => Err(type_error(path, "a whole number", other)),
     }
 }
@@ -283,7 +291,7 @@ fn int_in(path: &str, value: &Value, min: u32, max: u32) -> Result<u32, ConfigEr
 fn lang(path: &str, value: &Value) -> Result<Lang, ConfigError> {
     match value {
         Value::Str(s) => Lang::from_code(s)
-            .ok_or_else(|| ConfigError::at(path, format!("must be \"fi\", \"en\" or \"sv\", got \"{s}\""))),
+            .ok_or_else(|| ConfigError::at(path, ["must be \"fi\", \"en\" or \"sv\", got \"", s, "\""].concat())),
         other => Err(type_error(path, "a language code", other)),
     }
 }
@@ -292,8 +300,11 @@ fn optional_id(path: &str, value: &Value, valid: fn(&str) -> bool, what: &str) -
     match value {
         Value::Null => Ok(None),
         Value::Str(s) if valid(s) => Ok(Some(s.clone())),
-        Value::Str(s) => Err(ConfigError::at(path, format!("must be {what} or null, got \"{s}\""))),
-        other => Err(type_error(path, &format!("{what} or null"), other)),
+        Value::Str(s) => Err(ConfigError::at(
+            path,
+            ["must be ", what, " or null, got \"", s, "\""].concat(),
+        )),
+        other => Err(type_error(path, &[what, " or null"].concat(), other)),
     }
 }
 
@@ -324,7 +335,7 @@ fn link(path: &str, value: &Value) -> Result<String, ConfigError> {
         Value::Str(s) if is_link(s) => Ok(s.clone()),
         Value::Str(s) => Err(ConfigError::at(
             path,
-            format!("must be a path starting with \"/\" or an http(s) URL, got \"{s}\""),
+            ["must be a path starting with \"/\" or an http(s) URL, got \"", s, "\""].concat(),
         )),
         other => Err(type_error(path, "a URL", other)),
     }
@@ -341,12 +352,10 @@ fn privacy_policy(value: &Value) -> Result<[Option<String>; 3], ConfigError> {
             let mut out = [None, None, None];
             for (key, value) in fields {
                 let lang = Lang::from_code(key).ok_or_else(|| {
-                    ConfigError::at(
-                        PATH,
-                        format!("has unknown language `{key}`; use \"fi\", \"en\" or \"sv\""),
-                    )
+                    let problem = ["has unknown language `", key, "`; use \"fi\", \"en\" or \"sv\""].concat();
+                    ConfigError::at(PATH, problem)
                 })?;
-                out[lang_index(lang)] = Some(link(&format!("{PATH}.{key}"), value)?);
+                out[lang_index(lang)] = Some(link(&[PATH, ".", key].concat(), value)?);
             }
             Ok(out)
         }
@@ -371,10 +380,12 @@ fn social_plugins(value: &Value) -> Result<SocialPlugins, ConfigError> {
             Value::Str(s) if s == "instagram" => &mut out.instagram,
             Value::Str(s) if s == "linkedin" => &mut out.linkedin,
             Value::Str(s) => {
-                return Err(ConfigError::at(
-                    PATH,
-                    format!("has unknown plugin \"{s}\"; use \"facebook\", \"instagram\" or \"linkedin\""),
-                ))
+                let problem = [
+                    "has unknown plugin \"",
+                    s,
+                    "\"; use \"facebook\", \"instagram\" or \"linkedin\"",
+                ];
+                return Err(ConfigError::at(PATH, problem.concat()));
             }
             other => return Err(type_error(PATH, "an array of plugin names", other)),
         };

@@ -69,7 +69,7 @@ pub mod urls {
             super::Lang::En => "en_US",
             super::Lang::Sv => "sv_SE",
         };
-        format!("https://connect.facebook.net/{locale}/sdk.js#xfbml=1&version=v21.0")
+        ["https://connect.facebook.net/", locale, "/sdk.js#xfbml=1&version=v21.0"].concat()
     }
 }
 
@@ -148,7 +148,7 @@ fn vendor_setup(config: &SiteConfig, category: Category, lang: Lang, out: &mut V
             if let Some(id) = &config.google_analytics {
                 out.push(Command::Gtag(vec![s("js"), Arg::Now]));
                 out.push(Command::Gtag(vec![s("config"), s(id)]));
-                out.push(load(format!("{}{id}", urls::GTAG)));
+                out.push(load([urls::GTAG, id].concat()));
             }
         }
         Category::Marketing => {
@@ -204,7 +204,7 @@ pub fn page_script(attr: &str, allowed: Choices) -> PageScript {
     for name in names {
         match Category::from_key(name) {
             Some(c) => run &= allowed.allows(c),
-            None => return PageScript::Invalid(format!("unknown category \"{name}\"")),
+            None => return PageScript::Invalid(["unknown category \"", name, "\""].concat()),
         }
     }
     if run {

@@ -10,6 +10,7 @@
 //! small: a full JSON stack with float formatting costs more than the whole
 //! banner (see the size budget in `ARCHITECTURE.md`).
 
+use crate::num;
 use std::fmt;
 
 /// How deep objects and arrays may nest before the input is refused.
@@ -83,8 +84,9 @@ pub enum ErrorKind {
     TrailingCharacters,
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The error in a sentence, naming the offset.
+    pub fn message(&self) -> String {
         let what = match self.kind {
             ErrorKind::UnexpectedEnd => "unexpected end of input",
             ErrorKind::UnexpectedChar => "unexpected character",
@@ -94,7 +96,13 @@ impl fmt::Display for Error {
             ErrorKind::TooDeep => "nested too deeply",
             ErrorKind::TrailingCharacters => "unexpected text after the value",
         };
-        write!(f, "invalid JSON at byte {}: {what}", self.offset)
+        ["invalid JSON at byte ", &num::decimal(self.offset as i64), ": ", what].concat()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -111,6 +119,7 @@ impl std::error::Error for Error {}
 /// ```
 pub fn parse(input: &str) -> Result<Value, Error> {
     let mut p = Parser {
+        input,
         bytes: input.as_bytes(),
         pos: 0,
     };
@@ -123,6 +132,7 @@ pub fn parse(input: &str) -> Result<Value, Error> {
 }
 
 struct Parser<'a> {
+    input: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -319,9 +329,8 @@ impl Parser<'_> {
                 }
                 self.pos += 1;
             }
-            // The input is a &str and the run stops only at ASCII bytes, so
-            // the run is whole UTF-8.
-            out.push_str(std::str::from_utf8(&self.bytes[run_start..self.pos]).unwrap_or(""));
+            // The run starts and stops at ASCII bytes, so it is whole UTF-8.
+            out.push_str(self.input.get(run_start..self.pos).unwrap_or_default());
             match self.peek()? {
                 b'"' => {
                     self.pos += 1;
@@ -448,7 +457,7 @@ impl ObjectWriter {
     /// Adds a whole-number field.
     pub fn int(&mut self, key: &str, value: i64) -> &mut Self {
         let out = self.key(key);
-        out.push_str(&value.to_string());
+        out.push_str(&num::decimal(value));
         self
     }
 

@@ -38,7 +38,7 @@ impl Lang {
     /// assert_eq!(Lang::from_tag("fil"), None);
     /// ```
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+        let primary = tag.trim_ascii().split(['-', '_']).next().unwrap_or("");
         Lang::ALL.into_iter().find(|l| primary.eq_ignore_ascii_case(l.code()))
     }
 

@@ -8,12 +8,15 @@
 //! the workspace root), so all of it is tested on the host with `cargo test`.
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod category;
 pub mod config;
 pub mod gate;
 pub mod id;
 pub mod json;
 pub mod lang;
+pub mod num;
+pub mod protocol;
 pub mod record;
 pub mod session;
 pub mod texts;

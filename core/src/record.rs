@@ -21,6 +21,7 @@ use crate::category::{Category, Choices};
 use crate::id::ConsentId;
 use crate::json::{self, ObjectWriter, Value};
 use crate::lang::Lang;
+use crate::num;
 use crate::time::Timestamp;
 use std::fmt;
 
@@ -65,9 +66,9 @@ impl ConsentRecord {
             .str("id", self.id.as_str())
             .raw("categories", &categories.finish())
             .int("revision", i64::from(self.revision))
-            .str("firstDecision", &self.first_decision.to_string())
-            .str("lastDecision", &self.last_decision.to_string())
-            .str("expires", &self.expires.to_string())
+            .str("firstDecision", &self.first_decision.to_iso())
+            .str("lastDecision", &self.last_decision.to_iso())
+            .str("expires", &self.expires.to_iso())
             .str("lang", self.lang.code());
         match self.chosen_lang {
             Some(l) => w.str("chosenLang", l.code()),
@@ -92,15 +93,22 @@ pub enum FormatError {
     UnknownField(String),
 }
 
+impl FormatError {
+    /// The error in a few words.
+    pub fn message(&self) -> String {
+        match self {
+            FormatError::NotJson(e) => e.message(),
+            FormatError::NoVersion => "no format version".to_string(),
+            FormatError::UnknownVersion(v) => ["unknown format version ", &num::decimal(*v)].concat(),
+            FormatError::BadField(name) => ["field `", name, "` is missing or invalid"].concat(),
+            FormatError::UnknownField(name) => ["unknown field `", name, "`"].concat(),
+        }
+    }
+}
+
 impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FormatError::NotJson(e) => e.fmt(f),
-            FormatError::NoVersion => f.write_str("no format version"),
-            FormatError::UnknownVersion(v) => write!(f, "unknown format version {v}"),
-            FormatError::BadField(name) => write!(f, "field `{name}` is missing or invalid"),
-            FormatError::UnknownField(name) => write!(f, "unknown field `{name}`"),
-        }
+        f.write_str(&self.message())
     }
 }
 

@@ -5,6 +5,7 @@
 //! milliseconds (`2026-11-23T08:30:00.000Z`), the same text `Date.toISOString`
 //! writes, so a person reading the record in developer tools understands it.
 
+use crate::num;
 use std::fmt;
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
@@ -90,12 +91,31 @@ impl Timestamp {
     }
 }
 
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Timestamp {
+    /// The ISO 8601 form that [`Timestamp::parse_iso`] reads back.
+    pub fn to_iso(self) -> String {
         let (y, mo, d) = civil_from_days(self.0 / MS_PER_DAY);
         let ms = self.0 % MS_PER_DAY;
-        let (h, mi, s, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-        write!(f, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
+        let mut out = String::with_capacity(24);
+        for (value, width, after) in [
+            (u64::from(y), 4, '-'),
+            (u64::from(mo), 2, '-'),
+            (u64::from(d), 2, 'T'),
+            (ms / 3_600_000, 2, ':'),
+            (ms / 60_000 % 60, 2, ':'),
+            (ms / 1000 % 60, 2, '.'),
+            (ms % 1000, 3, 'Z'),
+        ] {
+            num::push_padded(&mut out, value, width);
+            out.push(after);
+        }
+        out
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_iso())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Whether a stored decision still holds, or the visitor must be asked again.
 
 use crate::config::{SiteConfig, MAX_LIFETIME_MONTHS};
+use crate::num;
 use crate::record::{parse_stored, ConsentRecord, FormatError};
 use crate::time::Timestamp;
 use std::fmt;
@@ -58,26 +59,37 @@ impl AskReason {
     }
 }
 
+impl AskReason {
+    /// The reason in a few words, for the console.
+    pub fn message(&self) -> String {
+        let n = |v: &u32| num::decimal(i64::from(*v));
+        match self {
+            AskReason::Missing => "no stored decision".to_string(),
+            AskReason::Unreadable(e) => ["the stored decision is unreadable (", &e.message(), ")"].concat(),
+            AskReason::Expired => "the stored decision has expired".to_string(),
+            AskReason::OlderRevision { stored, current } => [
+                "the policy changed since the decision (revision ",
+                &n(stored),
+                ", now ",
+                &n(current),
+                ")",
+            ]
+            .concat(),
+            AskReason::UnknownRevision { stored, current } => [
+                "the stored decision names revision ",
+                &n(stored),
+                ", but the site is at ",
+                &n(current),
+            ]
+            .concat(),
+            AskReason::Inconsistent(what) => ["the stored decision is inconsistent (", what, ")"].concat(),
+        }
+    }
+}
+
 impl fmt::Display for AskReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AskReason::Missing => f.write_str("no stored decision"),
-            AskReason::Unreadable(e) => write!(f, "the stored decision is unreadable ({e})"),
-            AskReason::Expired => f.write_str("the stored decision has expired"),
-            AskReason::OlderRevision { stored, current } => {
-                write!(
-                    f,
-                    "the policy changed since the decision (revision {stored}, now {current})"
-                )
-            }
-            AskReason::UnknownRevision { stored, current } => {
-                write!(
-                    f,
-                    "the stored decision names revision {stored}, but the site is at {current}"
-                )
-            }
-            AskReason::Inconsistent(what) => write!(f, "the stored decision is inconsistent ({what})"),
-        }
+        f.write_str(&self.message())
     }
 }
 

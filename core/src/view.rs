@@ -175,12 +175,13 @@ fn category_item(h: &mut Html, session: &Session, category: Category) {
         Category::Social => (Msg::CategorySocialLabel, Msg::CategorySocialDescription),
     };
     let services = session.config().services(category);
-    let mut described_by = format!("dc-d-{key}");
+    let mut described_by = ["dc-d-", key].concat();
     if category == Category::Necessary {
         described_by.push_str(" dc-on-necessary");
     }
     if !services.is_empty() {
-        described_by.push_str(&format!(" dc-s-{key}"));
+        described_by.push_str(" dc-s-");
+        described_by.push_str(key);
     }
     h.raw(r#"<li class="dc-cat"><div class="dc-cat-head"><label for="dc-c-"#)
         .raw(key)

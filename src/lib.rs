@@ -1,0 +1,145 @@
+//! The wasm module behind `consent.js`: the pure core, exported to the
+//! JavaScript edge (`www/consent.js`) through four string functions.
+//!
+//! The edge reads the page, storage, the clock and the random source, passes
+//! them in, and carries out the JSON effects that come back (the format is
+//! documented in `diffo_consent_core::protocol`). This crate holds the one
+//! session of the page view between calls and nothing else; it has no web
+//! dependencies, so its functions are tested on the host like the core.
+
+use diffo_consent_core::protocol::{self, Page};
+use diffo_consent_core::session::Session;
+use diffo_consent_core::time::Timestamp;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+/// A small allocator: the banner allocates little and lives one page view,
+/// and the default allocator would be a fifth of the module.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+#[allow(unsafe_code)]
+// SAFETY: wasm32-unknown-unknown without threads runs on one thread only.
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+thread_local! {
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+fn timestamp(ms: f64) -> Timestamp {
+    // `Date.now()` is a whole, positive number of milliseconds; anything else
+    // (NaN, negative) becomes the epoch, which no stored record can precede.
+    Timestamp(if ms.is_finite() && ms > 0.0 { ms as u64 } else { 0 })
+}
+
+/// Starts the page view and returns the first effects. `browser_langs` is
+/// `navigator.languages` joined with commas; `now` is `Date.now()`.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn start(
+    hostname: &str,
+    site_attr: Option<String>,
+    lang_attr: Option<String>,
+    html_lang: Option<String>,
+    browser_langs: &str,
+    config: Option<String>,
+    stored: Option<String>,
+    now: f64,
+) -> String {
+    let page = Page {
+        hostname,
+        site_attr: site_attr.as_deref(),
+        lang_attr: lang_attr.as_deref(),
+        html_lang: html_lang.as_deref(),
+        browser_langs,
+        config: config.as_deref(),
+        stored: stored.as_deref(),
+    };
+    let (session, effects) = protocol::start(&page, timestamp(now));
+    SESSION.with(|s| s.replace(session));
+    effects
+}
+
+/// Applies one action (see `protocol::parse_action`) and returns its
+/// effects. `random` is 16 bytes from `crypto.getRandomValues`.
+#[wasm_bindgen]
+pub fn act(action: &str, now: f64, random: &[u8]) -> String {
+    let mut bytes = [0u8; 16];
+    let n = random.len().min(16);
+    bytes[..n].copy_from_slice(&random[..n]);
+    SESSION.with(|s| match s.borrow_mut().as_mut() {
+        Some(session) => protocol::act(session, action, timestamp(now), bytes),
+        None => protocol::error("the banner has not started"),
+    })
+}
+
+/// The decision in force as JSON text, or `undefined`.
+#[wasm_bindgen]
+pub fn record() -> Option<String> {
+    SESSION.with(|s| s.borrow().as_ref().and_then(|s| s.record().map(|r| r.to_json())))
+}
+
+/// Whether a page script with `data-consent="attr"` may run under the
+/// category `mask`: `"run"`, `"hold"`, or why it never will.
+#[wasm_bindgen]
+pub fn judge(attr: &str, mask: u8) -> String {
+    protocol::judge(attr, mask)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: f64 = 1_795_420_800_000.0;
+
+    #[test]
+    fn a_page_view_through_the_exports() {
+        let first = start(
+            "diffo.se.localhost",
+            None,
+            None,
+            Some("sv".into()),
+            "sv-SE",
+            None,
+            None,
+            NOW,
+        );
+        assert!(first.contains(r#"lang=\"sv\""#), "{first}");
+        assert_eq!(record(), None);
+        let accepted = act("accept-all", NOW + 1.0, &[5; 16]);
+        assert!(accepted.contains(r#""store":"#));
+        let stored = record().expect("a record after accepting");
+        assert!(stored.contains(r#""analytics":true"#));
+        // A return visit with that record loads the trackers without asking.
+        let again = start(
+            "diffo.se.localhost",
+            None,
+            None,
+            None,
+            "",
+            None,
+            Some(stored),
+            NOW + 2.0,
+        );
+        assert!(
+            again.contains(r#"["load","analytics","#) && !again.contains(r#""focus""#),
+            "{again}"
+        );
+        assert_eq!(judge("analytics", 1), "run");
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        assert_eq!(timestamp(f64::NAN), Timestamp(0));
+        assert_eq!(timestamp(-5.0), Timestamp(0));
+        start("diffo.fi", None, None, None, "", None, Some("\u{0}".into()), NOW);
+        // Too few random bytes still make a valid (if less random) id.
+        assert!(act("reject-all", NOW, &[1, 2]).contains(r#""store""#));
+        let failed = start("example.org", None, None, None, "", None, None, NOW);
+        assert!(failed.starts_with(r#"{"error":"#));
+        assert_eq!(
+            act("accept-all", NOW, &[0; 16]),
+            r#"{"error":"the banner has not started"}"#
+        );
+    }
+}

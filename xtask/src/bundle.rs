@@ -1,0 +1,196 @@
+//! Builds what a site serves under `/consent/`: `consent.js` (the edge in
+//! `www/consent.js` around the wasm-bindgen glue, with the stylesheet inlined,
+//! minified by terser) and `consent.wasm` (the release build of the root
+//! crate, optimised by binaryen's `wasm-opt -Oz`).
+
+use crate::{root, run, run_with};
+use diffo_consent_core::json::write_str;
+use diffo_consent_core::record::STORAGE_KEY;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The built files.
+pub struct Bundle {
+    /// What a first-time visitor downloads to see the banner.
+    pub files: Vec<PathBuf>,
+}
+
+/// The wasm features the Rust toolchain emits for wasm32-unknown-unknown,
+/// which `wasm-opt` must be told about.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-reference-types",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+];
+
+/// Builds `target/www/consent/`.
+pub fn build() -> Result<Bundle, String> {
+    let root = root();
+    let target = root.join("target");
+    run(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "diffo-consent",
+        ],
+    )?;
+    let gen = target.join("consent-gen");
+    let raw_wasm = target.join("wasm32-unknown-unknown/release/diffo_consent.wasm");
+    run_with(
+        Command::new("wasm-bindgen")
+            .arg(&raw_wasm)
+            .args([
+                "--target",
+                "no-modules",
+                "--no-typescript",
+                "--out-name",
+                "consent",
+                "--out-dir",
+            ])
+            .arg(&gen),
+    )?;
+    let out = target.join("www/consent");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let wasm = out.join("consent.wasm");
+    run_with(
+        Command::new(root.join("node_modules/.bin/wasm-opt"))
+            .args(["-Oz", "--converge", "--strip-debug", "--strip-producers"])
+            .args(WASM_FEATURES)
+            .arg(gen.join("consent_bg.wasm"))
+            .arg("-o")
+            .arg(&wasm),
+    )?;
+    let wasm_bytes = read(&wasm)?;
+
+    let glue = String::from_utf8(read(&gen.join("consent.js"))?).map_err(|e| e.to_string())?;
+    let edge = String::from_utf8(read(&root.join("www/consent.js"))?).map_err(|e| e.to_string())?;
+    let css = String::from_utf8(read(&root.join("www/consent.css"))?).map_err(|e| e.to_string())?;
+    let wasm_url = format!("consent.wasm?v={:016x}", fnv1a(&wasm_bytes));
+    let source = assemble(&edge, &glue, &minify_css(&css), &wasm_url)?;
+    let unminified = gen.join("consent.full.js");
+    std::fs::write(&unminified, source).map_err(|e| e.to_string())?;
+    let js = out.join("consent.js");
+    run_with(
+        Command::new(root.join("node_modules/.bin/terser"))
+            .arg(&unminified)
+            .args([
+                "--compress",
+                "passes=2",
+                "--mangle",
+                "--comments",
+                "false",
+                "--ecma",
+                "2017",
+                "-o",
+            ])
+            .arg(&js),
+    )?;
+    eprintln!("built {}", out.display());
+    Ok(Bundle { files: vec![js, wasm] })
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn js_string(s: &str) -> String {
+    let mut out = String::new();
+    write_str(&mut out, s);
+    out
+}
+
+/// Fills the edge's placeholders. Each must appear exactly once, so that a
+/// renamed placeholder is a build error rather than a broken banner.
+fn assemble(edge: &str, glue: &str, css: &str, wasm_url: &str) -> Result<String, String> {
+    let mut out = edge.to_string();
+    for (placeholder, value) in [
+        ("'@STORAGE_KEY@'", js_string(STORAGE_KEY)),
+        ("'@CSS@'", js_string(css)),
+        ("'@WASM@'", js_string(wasm_url)),
+        ("/*@GLUE@*/", glue.to_string()),
+    ] {
+        if out.matches(placeholder).count() != 1 {
+            return Err(format!("www/consent.js must contain {placeholder} exactly once"));
+        }
+        out = out.replacen(placeholder, &value, 1);
+    }
+    Ok(out)
+}
+
+/// A 64-bit FNV-1a hash, for the cache-busting query of the wasm URL.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Strips comments and needless whitespace from the stylesheet. It keeps a
+/// space wherever one could matter (between words, before a `:` that may
+/// start a pseudo-class), so the rules mean exactly what they meant.
+pub fn minify_css(css: &str) -> String {
+    let mut without_comments = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        without_comments.push_str(&rest[..start]);
+        match rest[start..].find("*/") {
+            Some(end) => rest = &rest[start + end + 2..],
+            None => rest = "",
+        }
+    }
+    without_comments.push_str(rest);
+    let mut out = String::with_capacity(without_comments.len());
+    let mut pending_space = false;
+    for c in without_comments.chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() && !"{};,>".contains(c) && !out.ends_with(['{', '}', ';', ',', '>', ':']) {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out.replace(";}", "}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_minifier_keeps_meaning() {
+        let css = "/* c */\n:host {\n  all: initial;\n  font: 400 16px/1.5 system-ui, sans-serif;\n}\n\
+                   .a :focus-visible, .b > .c { width: calc(100vw - 24px); }\n@media (max-width: 520px) { .x { y: z; } }\n";
+        assert_eq!(
+            minify_css(css),
+            ":host{all:initial;font:400 16px/1.5 system-ui,sans-serif}.a :focus-visible,.b>.c{width:calc(100vw - 24px)}\
+             @media (max-width:520px){.x{y:z}}"
+        );
+    }
+
+    #[test]
+    fn placeholders_must_each_appear_once() {
+        let edge = "a='@STORAGE_KEY@';b='@CSS@';c='@WASM@';/*@GLUE@*/";
+        assert_eq!(
+            assemble(edge, "let g;", "x{}", "w.wasm").unwrap(),
+            "a=\"diffo-consent\";b=\"x{}\";c=\"w.wasm\";let g;"
+        );
+        assert!(assemble("'@CSS@'", "", "", "").unwrap_err().contains("'@STORAGE_KEY@'"));
+        assert!(assemble(&format!("{edge}/*@GLUE@*/"), "", "", "").is_err());
+    }
+
+    #[test]
+    fn the_edge_source_has_every_placeholder() {
+        let edge = std::fs::read_to_string(root().join("www/consent.js")).unwrap();
+        assert!(assemble(&edge, "", "", "").is_ok());
+    }
+}

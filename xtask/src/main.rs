@@ -1,0 +1,101 @@
+//! `cargo xtask`: build, serve, test and measure diffo-consent with nothing
+//! but cargo (matklad's xtask pattern). Run `cargo xtask help`.
+
+mod bundle;
+mod serve;
+mod size;
+mod test;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  demo [--port N]   build the banner and serve the three demo sites on loopback
+                    (default port 8080), printing their URLs
+  test              install what the tests need, then run every test: format,
+                    lints, host tests, wasm tests in Chromium, the size budget,
+                    end-to-end tests in Chromium
+  build             build target/www/consent/ (consent.js + consent.wasm)
+  size              build, then print the bytes a first-time visitor downloads
+  serve [--port N]  serve the demo without building first
+  setup             install the build and test tools only
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => port(&args).and_then(|p| {
+            tools::ensure_build_tools()?;
+            bundle::build()?;
+            serve::run_demo(p)
+        }),
+        Some("serve") => port(&args).and_then(serve::run_demo),
+        Some("build") => tools::ensure_build_tools().and_then(|_| bundle::build()).map(|_| ()),
+        Some("size") => tools::ensure_build_tools()
+            .and_then(|_| bundle::build())
+            .and_then(|b| size::report(&b)),
+        Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_test_tools()),
+        Some("test") => test::all(),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn port(args: &[String]) -> Result<u16, String> {
+    match args.iter().position(|a| a == "--port") {
+        None => Ok(8080),
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| "--port needs a number".to_string()),
+    }
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command in the workspace root, echoing it, and fails with its name
+/// if it fails.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    run_with(std::process::Command::new(program).args(args))
+}
+
+fn run_with(command: &mut std::process::Command) -> Result<(), String> {
+    let shown = format!(
+        "{} {}",
+        command.get_program().to_string_lossy(),
+        command
+            .get_args()
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    eprintln!("$ {shown}");
+    let status = command
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("could not run `{shown}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}

@@ -1,0 +1,95 @@
+//! `cargo xtask test`: every test, after installing what they need.
+//!
+//! 1. format and lints (`cargo fmt --check`, `cargo clippy -D warnings`);
+//! 2. host tests (`cargo test --workspace`);
+//! 3. the wasm module's tests in headless Chromium (wasm-bindgen-test);
+//! 4. the release bundle against the size budget;
+//! 5. end-to-end tests in headless Chromium (`node --test tests/e2e/`)
+//!    against the demo server, with every non-loopback request intercepted.
+
+use crate::{bundle, root, run, run_with, serve, size, tools};
+use std::process::Command;
+
+/// Runs every stage; stops at the first failure.
+pub fn all() -> Result<(), String> {
+    let started = std::time::Instant::now();
+    tools::ensure_build_tools()?;
+    tools::ensure_test_tools()?;
+
+    stage("format and lints");
+    run("cargo", &["fmt", "--all", "--", "--check"])?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--quiet",
+            "-p",
+            "diffo-consent",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+
+    stage("host tests");
+    run("cargo", &["test", "--quiet", "--workspace"])?;
+
+    stage("wasm tests in Chromium");
+    run_with(
+        Command::new("cargo")
+            .args([
+                "test",
+                "--quiet",
+                "-p",
+                "diffo-consent",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+    )?;
+
+    stage("size budget");
+    let built = bundle::build()?;
+    size::report(&built)?;
+
+    stage("end-to-end tests in Chromium");
+    let port = serve::start(0)?;
+    eprintln!("demo server on 127.0.0.1:{port}");
+    let e2e = root().join("tests/e2e");
+    let mut files: Vec<String> = std::fs::read_dir(&e2e)
+        .map_err(|e| format!("{}: {e}", e2e.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    run_with(
+        Command::new("node")
+            .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+            .args(&files)
+            .env("DIFFO_PORT", port.to_string()),
+    )?;
+
+    println!("\nall tests passed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn stage(name: &str) {
+    eprintln!("\n=== {name} ===");
+}
