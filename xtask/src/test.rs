@@ -7,7 +7,7 @@
 //! 5. end-to-end tests in headless Chromium (`node --test tests/e2e/`)
 //!    against the demo server, with every non-loopback request intercepted.
 
-use crate::{bundle, root, run, run_with, serve, size, tools};
+use crate::{bundle, root, run_with, serve, size, tools};
 use std::process::Command;
 
 /// Runs every stage; stops at the first failure.
@@ -17,48 +17,16 @@ pub fn all() -> Result<(), String> {
     tools::ensure_test_tools()?;
 
     stage("format and lints");
-    run("cargo", &["fmt", "--all", "--", "--check"])?;
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "--quiet",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "--quiet",
-            "-p",
-            "diffo-consent",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
+    cmd("cargo fmt --all -- --check")?;
+    cmd("cargo clippy --quiet --workspace --all-targets -- -D warnings")?;
+    cmd("cargo clippy --quiet -p diffo-consent --target wasm32-unknown-unknown --all-targets -- -D warnings")?;
 
     stage("host tests");
-    run("cargo", &["test", "--quiet", "--workspace"])?;
+    cmd("cargo test --quiet --workspace")?;
 
     stage("wasm tests in Chromium");
     run_with(
-        Command::new("cargo")
-            .args([
-                "test",
-                "--quiet",
-                "-p",
-                "diffo-consent",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
+        command("cargo test -p diffo-consent --target wasm32-unknown-unknown --test web")
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
@@ -80,14 +48,25 @@ pub fn all() -> Result<(), String> {
         .collect();
     files.sort();
     run_with(
-        Command::new("node")
-            .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+        command("node --test --test-concurrency=1 --test-reporter=spec")
             .args(&files)
             .env("DIFFO_PORT", port.to_string()),
     )?;
 
     println!("\nall tests passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// A command from a line of words (no quoting: the lines here need none).
+fn command(line: &str) -> Command {
+    let mut words = line.split_whitespace();
+    let mut command = Command::new(words.next().expect("a program"));
+    command.args(words);
+    command
+}
+
+fn cmd(line: &str) -> Result<(), String> {
+    run_with(&mut command(line))
 }
 
 fn stage(name: &str) {

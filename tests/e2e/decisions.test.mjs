@@ -1,0 +1,212 @@
+// Decisions and what they load: accept all, reject all, each category alone,
+// return visits, changing one's mind, and the JavaScript API.
+
+import { test, before, after } from 'node:test';
+import {
+  assert,
+  launch,
+  newVisitor,
+  origin,
+  settled,
+  control,
+  stored,
+  requested,
+  ran,
+  cookieNames,
+  press,
+  idle,
+  everything,
+  SITES,
+} from './harness.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(() => browser.close());
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+function checkRecord(record, categories, lang) {
+  assert.equal(record.version, 1);
+  assert.match(record.id, UUID_V4);
+  assert.deepEqual(record.categories, { necessary: true, ...categories });
+  assert.equal(record.revision, 1);
+  assert.equal(record.lang, lang);
+  const last = Date.parse(record.lastDecision);
+  assert.ok(Math.abs(Date.now() - last) < 60_000, 'decided just now');
+  const expires = new Date(record.expires);
+  const expected = new Date(last);
+  expected.setUTCFullYear(expected.getUTCFullYear() + 1);
+  assert.equal(expires.getTime(), expected.getTime(), 'expires in 12 months');
+}
+
+for (const [site, s] of Object.entries(SITES)) {
+  test(`${site}: accept all loads every tracker once, in the right order, and again on return`, async () => {
+    const visitor = await newVisitor(browser);
+    const page = await visitor.open(origin(site) + '/');
+    await settled(page);
+    const event = page.evaluate(
+      () => new Promise((resolve) => addEventListener('diffo-consent:change', (e) => resolve(e.detail), { once: true })),
+    );
+    await press(page, '[data-action="accept-all"]');
+    await idle(page);
+    const record = await stored(page);
+    checkRecord(record, { analytics: true, marketing: true, social: true }, s.lang);
+    assert.deepEqual(await event, record, 'the change event carries the stored record');
+    assert.deepEqual(await page.evaluate(() => window.diffoConsent.get()), record);
+    assert.deepEqual(requested(visitor), everything(site));
+    assert.deepEqual(await ran(page), ['fbevents', 'fbsdk', 'gtag', 'instagram', 'linkedin']);
+    // Consent Mode: the default, then the update, both before the tag's config.
+    const gtagQueue = (await page.evaluate(() => window.__gtagQueue)).map((a) => JSON.parse(a));
+    assert.deepEqual(gtagQueue[0].slice(0, 2), ['consent', 'default']);
+    assert.deepEqual(gtagQueue[1], [
+      'consent',
+      'update',
+      { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', analytics_storage: 'granted' },
+    ]);
+    assert.equal(gtagQueue[2][0], 'js');
+    assert.deepEqual(gtagQueue[3], ['config', s.ga]);
+    // Meta: consent granted before init.
+    const fbqQueue = (await page.evaluate(() => window.__fbqQueue)).map((a) => JSON.parse(a));
+    assert.deepEqual(fbqQueue, [['consent', 'grant'], ['init', s.pixel], ['track', 'PageView']]);
+    // The page's own analytics script ran.
+    assert.ok(await page.evaluate(() => window.dataLayer.some((e) => e.event === 'diffo_page')));
+    // The banner made way for the reopen control.
+    assert.equal(await control(page, '[role=dialog]').count(), 0);
+    assert.ok(await control(page, '[data-action="reopen"]').isVisible());
+
+    // Return visit: no banner, the same trackers, nothing asked.
+    visitor.thirdParty.length = 0;
+    const again = await visitor.open(origin(site) + '/');
+    await settled(again);
+    await idle(again);
+    assert.equal(await control(again, '[role=dialog]').count(), 0);
+    assert.deepEqual(requested(visitor), everything(site));
+    assert.deepEqual(await stored(again), record, 'a return visit does not rewrite the record');
+    await visitor.close();
+  });
+
+  test(`${site}: reject all loads nothing, now or on return`, async () => {
+    const visitor = await newVisitor(browser);
+    const page = await visitor.open(origin(site) + '/');
+    await settled(page);
+    await press(page, '[data-action="reject-all"]');
+    await page.waitForTimeout(300);
+    checkRecord(await stored(page), { analytics: false, marketing: false, social: false }, s.lang);
+    const again = await visitor.open(origin(site) + '/');
+    await settled(again);
+    await again.waitForTimeout(500);
+    assert.deepEqual(requested(visitor), []);
+    assert.deepEqual(await cookieNames(visitor), []);
+    assert.equal(await again.evaluate(() => window.dataLayer.some((e) => e.event === 'diffo_page')), false);
+    assert.equal(await control(again, '[role=dialog]').count(), 0);
+    assert.ok(await control(again, '[data-action="reopen"]').isVisible());
+    await visitor.close();
+  });
+}
+
+for (const [category, expected] of [
+  ['analytics', ['gtag:G-DIFFOCOM0']],
+  ['marketing', ['fbevents']],
+  ['social', ['fbsdk:en_US', 'instagram', 'linkedin']],
+]) {
+  test(`a custom choice of ${category} alone loads exactly its vendors`, async () => {
+    const visitor = await newVisitor(browser);
+    const page = await visitor.open(origin('diffosolutions.com') + '/');
+    await settled(page);
+    await press(page, '[data-action="settings"]');
+    const switches = control(page, 'input[data-category]');
+    assert.deepEqual(await switches.evaluateAll((els) => els.map((e) => [e.dataset.category, e.checked, e.disabled])), [
+      ['necessary', true, true],
+      ['analytics', false, false],
+      ['marketing', false, false],
+      ['social', false, false],
+    ]);
+    await control(page, `input[data-category="${category}"]`).check();
+    assert.deepEqual(requested(visitor), [], 'toggling a switch is not a decision');
+    await press(page, '[data-action="save"]');
+    await idle(page);
+    const record = await stored(page);
+    assert.deepEqual(record.categories, {
+      necessary: true,
+      analytics: category === 'analytics',
+      marketing: category === 'marketing',
+      social: category === 'social',
+    });
+    assert.deepEqual(requested(visitor), expected);
+    // The reopened settings show the stored choice.
+    await press(page, '[data-action="reopen"]');
+    assert.ok(await control(page, `input[data-category="${category}"]`).isChecked());
+    await visitor.close();
+  });
+}
+
+test('a no stays a no: withdrawing after accepting reloads the page and nothing loads again', async () => {
+  const visitor = await newVisitor(browser);
+  const page = await visitor.open(origin('diffo.fi') + '/');
+  await settled(page);
+  await press(page, '[data-action="accept-all"]');
+  await idle(page);
+  const accepted = await stored(page);
+  await press(page, '[data-action="reopen"]');
+  const reloaded = page.waitForEvent('load');
+  visitor.thirdParty.length = 0;
+  await control(page, '[data-action="reject-all"]').click();
+  await reloaded;
+  await settled(page);
+  await page.waitForTimeout(500);
+  const withdrawn = await stored(page);
+  assert.equal(withdrawn.id, accepted.id, 'the same anonymous id');
+  assert.equal(withdrawn.firstDecision, accepted.firstDecision);
+  assert.ok(withdrawn.lastDecision >= accepted.lastDecision);
+  assert.deepEqual(withdrawn.categories, { necessary: true, analytics: false, marketing: false, social: false });
+  assert.deepEqual(requested(visitor), [], 'after the reload nothing is requested');
+  assert.deepEqual(await ran(page), []);
+  await visitor.close();
+});
+
+test('the JavaScript API: get, set, withdraw, show, the change event, and refused arguments', async () => {
+  const visitor = await newVisitor(browser);
+  const page = await visitor.open(origin('diffo.se') + '/');
+  const result = await page.evaluate(async () => {
+    const api = window.diffoConsent;
+    const events = [];
+    addEventListener('diffo-consent:change', (e) => events.push(e.detail));
+    const readyValue = await api.ready;
+    const before = api.get();
+    const afterSet = await api.set({ social: true });
+    let refused = null;
+    try {
+      await api.set({ analytics: 'yes' });
+    } catch (e) {
+      refused = `${e.name}: ${e.message}`;
+    }
+    const afterRefused = api.get();
+    await api.show();
+    const settingsOpen = !!document.querySelector('#diffo-consent').shadowRoot.querySelector('[aria-modal=true]');
+    return { same: readyValue === api, before, afterSet, refused, afterRefused, events, settingsOpen };
+  });
+  assert.ok(result.same, 'ready resolves to the API object');
+  assert.equal(result.before, null);
+  assert.deepEqual(result.afterSet.categories, { necessary: true, analytics: false, marketing: false, social: true });
+  assert.equal(
+    result.refused,
+    'TypeError: diffoConsent.set() takes an object like {analytics: true, marketing: false, social: false}; "analytics" must be true or false, not a string',
+  );
+  assert.deepEqual(result.afterRefused, result.afterSet, 'a refused call changes nothing');
+  assert.equal(result.events.length, 1);
+  assert.ok(result.settingsOpen);
+  await idle(page);
+  assert.deepEqual(requested(visitor), ['fbsdk:sv_SE', 'instagram', 'linkedin']);
+  // withdraw() takes social back: the page reloads and nothing loads.
+  visitor.thirdParty.length = 0;
+  const reloaded = page.waitForEvent('load');
+  await page.evaluate(() => window.diffoConsent.withdraw());
+  await reloaded;
+  await settled(page);
+  await page.waitForTimeout(300);
+  assert.deepEqual(requested(visitor), []);
+  assert.equal((await stored(page)).categories.social, false);
+  await visitor.close();
+});

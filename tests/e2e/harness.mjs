@@ -1,0 +1,155 @@
+// Shared set-up for the end-to-end tests: real headless Chromium (Debian's
+// /usr/bin/chromium) driven by playwright-core, against the demo server that
+// `cargo xtask test` starts (its port is in DIFFO_PORT).
+//
+// Every request to a host that is not loopback is intercepted, recorded and
+// answered by a stub that behaves like the vendor's script: it marks that it
+// ran, snapshots the command queue it found and sets the vendor's cookie. So
+// a test sees exactly which trackers were requested and which ran.
+
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+
+export const PORT = process.env.DIFFO_PORT;
+if (!PORT) throw new Error('DIFFO_PORT is not set; run these tests with `cargo xtask test`');
+
+export const SITES = {
+  'diffo.fi': { lang: 'fi', ga: 'G-DIFFOFI00', pixel: '100000000000001', fbLocale: 'fi_FI' },
+  'diffosolutions.com': { lang: 'en', ga: 'G-DIFFOCOM0', pixel: '100000000000002', fbLocale: 'en_US' },
+  'diffo.se': { lang: 'sv', ga: 'G-DIFFOSE00', pixel: '100000000000003', fbLocale: 'sv_SE' },
+};
+
+export const origin = (site) => `http://${site}.localhost:${PORT}`;
+
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+const isLoopback = (url) => {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]';
+};
+
+/** The vendor a third-party URL belongs to, as the tests name them. */
+export function vendorOf(url) {
+  const u = new URL(url);
+  if (u.hostname === 'www.googletagmanager.com' && u.pathname === '/gtag/js') return `gtag:${u.searchParams.get('id')}`;
+  if (u.hostname === 'connect.facebook.net' && u.pathname.endsWith('/fbevents.js')) return 'fbevents';
+  if (u.hostname === 'connect.facebook.net' && u.pathname.endsWith('/sdk.js')) return `fbsdk:${u.pathname.split('/')[1]}`;
+  if (u.hostname === 'www.instagram.com' && u.pathname === '/embed.js') return 'instagram';
+  if (u.hostname === 'platform.linkedin.com' && u.pathname === '/in.js') return 'linkedin';
+  return `other:${u.href}`;
+}
+
+// What each stub does when it runs, like the real script would: record that
+// it ran, copy the queue it was given, and set the vendor's cookie.
+const STUB_BODIES = {
+  gtag: `(window.__ran = window.__ran || []).push('gtag');
+    window.__gtagQueue = Array.from(window.dataLayer || [], (a) => JSON.stringify(Array.from(a)));
+    document.cookie = '_ga=GA1.1.123.456; path=/; max-age=63072000';`,
+  fbevents: `(window.__ran = window.__ran || []).push('fbevents');
+    window.__fbqQueue = (window.fbq && window.fbq.queue || []).map((a) => JSON.stringify(Array.from(a)));
+    document.cookie = '_fbp=fb.1.123.456; path=/; max-age=7776000';`,
+  fbsdk: `(window.__ran = window.__ran || []).push('fbsdk');`,
+  instagram: `(window.__ran = window.__ran || []).push('instagram');`,
+  linkedin: `(window.__ran = window.__ran || []).push('linkedin');
+    document.cookie = 'li_gc=stub; path=/; max-age=15552000';`,
+};
+
+/**
+ * A fresh visitor: a new browser context (no storage, no cache) whose
+ * third-party requests are recorded in `visitor.thirdParty` and stubbed.
+ * `pages` maps loopback URLs to HTML to serve instead of the demo server's.
+ * `console` collects the console messages of every page.
+ */
+export async function newVisitor(browser, { pages = {}, contextOptions = {} } = {}) {
+  const context = await browser.newContext(contextOptions);
+  const visitor = { context, thirdParty: [], console: [], pageErrors: [] };
+  // Remember every script that finished loading (or failed), so that a test
+  // can wait until everything the banner inserted has run.
+  await context.addInitScript(() => {
+    window.__settledScripts = new WeakSet();
+    const mark = (e) => e.target instanceof HTMLScriptElement && window.__settledScripts.add(e.target);
+    document.addEventListener('load', mark, true);
+    document.addEventListener('error', mark, true);
+  });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (isLoopback(url)) {
+      const custom = pages[url.split('#')[0]];
+      if (custom !== undefined) {
+        const page = typeof custom === 'string' ? { body: custom } : custom;
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', ...page });
+      }
+      return route.continue();
+    }
+    const vendor = vendorOf(url);
+    visitor.thirdParty.push(vendor);
+    const body = STUB_BODIES[vendor.split(':')[0]] || '';
+    return route.fulfill({ status: 200, contentType: 'text/javascript', body });
+  });
+  visitor.open = async (url) => {
+    const page = await context.newPage();
+    page.on('console', (m) => visitor.console.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => visitor.pageErrors.push(e.message));
+    await page.goto(url);
+    return page;
+  };
+  visitor.close = () => context.close();
+  return visitor;
+}
+
+/** Waits until the banner has started (or failed to). */
+export async function settled(page) {
+  await page.evaluate(() => window.diffoConsent && window.diffoConsent.ready.catch(() => {}));
+}
+
+/** The dialog's controls, found through the open shadow root. */
+export const control = (page, selector) => page.locator(`#diffo-consent ${selector}`);
+
+/** The stored record, parsed, or null. */
+export const stored = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('diffo-consent')));
+
+/** The vendors whose stubs ran in the page, sorted. */
+export const ran = async (page) => (await page.evaluate(() => window.__ran || [])).sort();
+
+/** The vendor cookies the page can see. */
+export const cookieNames = async (visitor) => (await visitor.context.cookies()).map((c) => c.name).sort();
+
+/** The exact third-party vendors requested so far, sorted. */
+export const requested = (visitor) => [...visitor.thirdParty].sort();
+
+/** Everything a site's "accept all" loads. */
+export function everything(site) {
+  const s = SITES[site];
+  return [`gtag:${s.ga}`, 'fbevents', `fbsdk:${s.fbLocale}`, 'instagram', 'linkedin'].sort();
+}
+
+/** Clicks a dialog control and waits for the effects to land. */
+export async function press(page, selector) {
+  await control(page, selector).click();
+  await page.waitForTimeout(50);
+}
+
+/** Waits until every external script in the page has loaded or failed, so
+ * the stubs of whatever the banner inserted have run. */
+export async function idle(page) {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('script[src]')]
+      .filter((s) => !s.type || /javascript|module/.test(s.type))
+      .every((s) => window.__settledScripts.has(s)),
+  );
+}
+
+export { assert };

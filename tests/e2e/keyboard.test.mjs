@@ -1,0 +1,167 @@
+// Keyboard only: every control can be reached and pressed, the modal layer
+// keeps focus inside, Escape closes it, and focus returns where it was.
+
+import { test, before, after } from 'node:test';
+import { assert, launch, newVisitor, origin, settled, stored, requested, idle, everything } from './harness.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(() => browser.close());
+
+/** A short description of what has focus, inside the dialog or in the page. */
+const focused = (page) =>
+  page.evaluate(() => {
+    const host = document.querySelector('#diffo-consent');
+    const inner = host && host.shadowRoot.activeElement;
+    const el = inner || document.activeElement;
+    if (!el || el === document.body) return 'body';
+    const d = el.dataset;
+    return (
+      (d.action && `action:${d.action}`) ||
+      (d.lang && `lang:${d.lang}`) ||
+      (d.category && `switch:${d.category}`) ||
+      (el.getAttribute('role') === 'dialog' && 'dialog') ||
+      (d.consentOpen !== undefined && 'page:settings-link') ||
+      `${el.tagName.toLowerCase()}:${el.textContent.trim().slice(0, 30)}`
+    );
+  });
+
+/** Presses Tab `n` times and lists what had focus after each. */
+async function tabs(page, n, key = 'Tab') {
+  const seen = [];
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.press(key);
+    seen.push(await focused(page));
+  }
+  return seen;
+}
+
+test('the first layer: focus starts in the dialog and Tab reaches every control in order', async () => {
+  const visitor = await newVisitor(browser);
+  const page = await visitor.open(origin('diffosolutions.com') + '/');
+  await settled(page);
+  assert.equal(await focused(page), 'dialog');
+  assert.deepEqual(await tabs(page, 7), [
+    'lang:fi',
+    'lang:en',
+    'lang:sv',
+    'a:Read our privacy policy',
+    'action:accept-all',
+    'action:reject-all',
+    'action:settings',
+  ]);
+  await visitor.close();
+});
+
+test('keyboard only: open the settings, turn on a category with Space, save with Enter', async () => {
+  const visitor = await newVisitor(browser);
+  const page = await visitor.open(origin('diffo.fi') + '/');
+  await settled(page);
+  await tabs(page, 7);
+  assert.equal(await focused(page), 'action:settings');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(page), 'dialog', 'focus moves into the settings layer');
+  // Every control of the settings layer, in order; the disabled switch is skipped.
+  assert.deepEqual(await tabs(page, 11), [
+    'action:close',
+    'lang:fi',
+    'lang:en',
+    'lang:sv',
+    'a:Lue tietosuojaseloste',
+    'switch:analytics',
+    'switch:marketing',
+    'switch:social',
+    'action:reject-all',
+    'action:save',
+    'action:accept-all',
+  ]);
+  // Tab on the last control wraps to the first, Shift+Tab on the first wraps back.
+  assert.deepEqual(await tabs(page, 1), ['action:close']);
+  assert.deepEqual(await tabs(page, 1, 'Shift+Tab'), ['action:accept-all']);
+  // Back to the marketing switch and turn it on with Space.
+  assert.deepEqual(await tabs(page, 5, 'Shift+Tab'), [
+    'action:save',
+    'action:reject-all',
+    'switch:social',
+    'switch:marketing',
+    'switch:analytics',
+  ]);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  assert.deepEqual(requested(visitor), []);
+  await tabs(page, 3);
+  assert.equal(await focused(page), 'action:save');
+  await page.keyboard.press('Enter');
+  await idle(page);
+  assert.deepEqual((await stored(page)).categories, { necessary: true, analytics: false, marketing: true, social: false });
+  assert.deepEqual(requested(visitor), ['fbevents']);
+  assert.equal(await focused(page), 'action:reopen', 'focus lands on the control that reopens the dialog');
+  await visitor.close();
+});
+
+test('Escape closes the settings without deciding; the first layer stays until a choice', async () => {
+  const visitor = await newVisitor(browser);
+  const page = await visitor.open(origin('diffo.se') + '/');
+  await settled(page);
+  await tabs(page, 7);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Escape');
+  assert.equal(await focused(page), 'dialog', 'back on the first layer');
+  assert.equal(await page.evaluate(() => !!document.querySelector('#diffo-consent').shadowRoot.querySelector('[aria-modal=false]')), true);
+  await page.keyboard.press('Escape');
+  assert.equal(await focused(page), 'dialog', 'Escape does not dismiss the first layer');
+  assert.equal(await stored(page), null);
+  // Reject all with the keyboard.
+  await tabs(page, 6);
+  assert.equal(await focused(page), 'action:reject-all');
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await stored(page)).categories, { necessary: true, analytics: false, marketing: false, social: false });
+  await visitor.close();
+});
+
+test('a page link with data-consent-open reopens the settings and gets focus back on Escape', async () => {
+  const visitor = await newVisitor(browser);
+  const page = await visitor.open(origin('diffo.fi') + '/');
+  await settled(page);
+  await page.evaluate(() => window.diffoConsent.rejectAll());
+  // Reach the footer link by keyboard: focus the page, then Tab until it.
+  await page.locator('footer a[data-consent-open]').focus();
+  assert.equal(await focused(page), 'page:settings-link');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(page), 'dialog');
+  assert.equal(await page.evaluate(() => location.hash), '', 'the link did not navigate');
+  // Accept all from the reopened settings with the keyboard.
+  await tabs(page, 11);
+  assert.equal(await focused(page), 'action:accept-all');
+  await page.keyboard.press('Escape');
+  assert.equal(await focused(page), 'page:settings-link', 'focus returns to the link that opened the dialog');
+  await page.keyboard.press('Enter');
+  await tabs(page, 11);
+  await page.keyboard.press('Enter');
+  await idle(page);
+  assert.deepEqual(requested(visitor), everything('diffo.fi'));
+  assert.equal(await focused(page), 'page:settings-link');
+  await visitor.close();
+});
+
+test('the reopen control works from the keyboard and reaches the same choices in one step', async () => {
+  const visitor = await newVisitor(browser);
+  const page = await visitor.open(origin('diffosolutions.com') + '/');
+  await settled(page);
+  await page.evaluate(() => window.diffoConsent.acceptAll());
+  await page.locator('#diffo-consent [data-action="reopen"]').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(page), 'dialog');
+  assert.deepEqual(
+    await page.evaluate(() =>
+      [...document.querySelector('#diffo-consent').shadowRoot.querySelectorAll('button[data-action]')].map((b) => b.dataset.action),
+    ),
+    ['close', 'reject-all', 'save', 'accept-all'],
+  );
+  await page.keyboard.press('Escape');
+  assert.equal(await focused(page), 'action:reopen');
+  await visitor.close();
+});
