@@ -7,11 +7,26 @@
 //! session of the page view between calls and nothing else; it has no web
 //! dependencies, so its functions are tested on the host like the core.
 
+// The release module has no standard library, so it carries no formatting
+// or unwinding machinery; a panic (there should be none) traps. The `std`
+// feature brings std back for the wasm tests, whose harness needs it.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use diffo_consent_core::config::{Site, SiteConfig};
 use diffo_consent_core::protocol::{self, Page};
-use diffo_consent_core::session::Session;
 use diffo_consent_core::time::Timestamp;
-use std::cell::RefCell;
+use diffo_consent_core::wire;
 use wasm_bindgen::prelude::*;
+
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 /// A small allocator: the banner allocates little and lives one page view,
 /// and the default allocator would be a fifth of the module.
@@ -22,8 +37,32 @@ use wasm_bindgen::prelude::*;
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-thread_local! {
-    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+/// The one session of the page view, kept between calls from the edge.
+mod slot {
+    use diffo_consent_core::session::Session;
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn with<R>(f: impl FnOnce(&mut Option<Session>) -> R) -> R {
+        struct Slot(core::cell::RefCell<Option<Session>>);
+        // SAFETY: wasm32-unknown-unknown without threads has one thread, so
+        // the slot is never reached from two threads.
+        #[allow(unsafe_code)]
+        unsafe impl Sync for Slot {}
+        static SESSION: Slot = Slot(core::cell::RefCell::new(None));
+        // The edge never calls in while a call runs, so the borrow is free.
+        match SESSION.0.try_borrow_mut() {
+            Ok(mut session) => f(&mut session),
+            Err(_) => f(&mut None),
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with<R>(f: impl FnOnce(&mut Option<Session>) -> R) -> R {
+        std::thread_local! {
+            static SESSION: core::cell::RefCell<Option<Session>> = const { core::cell::RefCell::new(None) };
+        }
+        SESSION.with(|s| f(&mut s.borrow_mut()))
+    }
 }
 
 fn timestamp(ms: f64) -> Timestamp {
@@ -32,8 +71,23 @@ fn timestamp(ms: f64) -> Timestamp {
     Timestamp(if ms.is_finite() && ms > 0.0 { ms as u64 } else { 0 })
 }
 
+/// The built-in config of `site`, checked at build time by `build.rs`.
+fn builtin(site: Site) -> Option<SiteConfig> {
+    let settings: &[u8] = match site {
+        Site::DiffoFi => include_bytes!(concat!(env!("OUT_DIR"), "/diffo.fi.settings")),
+        Site::DiffoSolutions => include_bytes!(concat!(env!("OUT_DIR"), "/diffosolutions.com.settings")),
+        Site::DiffoSe => include_bytes!(concat!(env!("OUT_DIR"), "/diffo.se.settings")),
+    };
+    let mut config = SiteConfig::bare(site);
+    for setting in wire::decode(settings)? {
+        config.apply(setting);
+    }
+    Some(config)
+}
+
 /// Starts the page view and returns the first effects. `browser_langs` is
-/// `navigator.languages` joined with commas; `now` is `Date.now()`.
+/// `navigator.languages` joined with commas; `config` is what the config
+/// checker made of the `data-config` file; `now` is `Date.now()`.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn start(
@@ -42,7 +96,7 @@ pub fn start(
     lang_attr: Option<String>,
     html_lang: Option<String>,
     browser_langs: &str,
-    config: Option<String>,
+    config: Option<Vec<u8>>,
     stored: Option<String>,
     now: f64,
 ) -> String {
@@ -55,8 +109,8 @@ pub fn start(
         config: config.as_deref(),
         stored: stored.as_deref(),
     };
-    let (session, effects) = protocol::start(&page, timestamp(now));
-    SESSION.with(|s| s.replace(session));
+    let (session, effects) = protocol::start(&page, timestamp(now), builtin);
+    slot::with(|s| *s = session);
     effects
 }
 
@@ -67,7 +121,7 @@ pub fn act(action: &str, now: f64, random: &[u8]) -> String {
     let mut bytes = [0u8; 16];
     let n = random.len().min(16);
     bytes[..n].copy_from_slice(&random[..n]);
-    SESSION.with(|s| match s.borrow_mut().as_mut() {
+    slot::with(|s| match s.as_mut() {
         Some(session) => protocol::act(session, action, timestamp(now), bytes),
         None => protocol::error("the banner has not started"),
     })
@@ -76,7 +130,7 @@ pub fn act(action: &str, now: f64, random: &[u8]) -> String {
 /// The decision in force as JSON text, or `undefined`.
 #[wasm_bindgen]
 pub fn record() -> Option<String> {
-    SESSION.with(|s| s.borrow().as_ref().and_then(|s| s.record().map(|r| r.to_json())))
+    slot::with(|s| s.as_ref().and_then(|s| s.record().map(|r| r.to_json())))
 }
 
 /// Whether a page script with `data-consent="attr"` may run under the

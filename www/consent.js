@@ -23,12 +23,24 @@
   // Start both downloads at once, before anything else runs.
   var base = me && me.src ? me.src : location.href;
   var wasmResponse = fetch(new URL('@WASM@', base));
+  // A data-config file is checked by a second, small module, loaded only
+  // then; it returns the config's settings, or throws what is wrong.
   var configUrl = attr('data-config');
-  var configText = configUrl
-    ? fetch(new URL(configUrl, location.href), { credentials: 'same-origin' }).then(function (response) {
-        if (!response.ok) throw new Error('could not load the config ' + configUrl + ' (HTTP ' + response.status + ')');
-        return response.text();
-      })
+  var configSettings = configUrl
+    ? Promise.all([
+        fetch(new URL(configUrl, location.href), { credentials: 'same-origin' }).then(function (response) {
+          if (!response.ok) throw new Error('could not load the config ' + configUrl + ' (HTTP ' + response.status + ')');
+          return response.text();
+        }),
+        fetch(new URL('@CHECKER@', base))
+          .then(function (response) {
+            if (!response.ok) throw new Error('could not load the config checker (HTTP ' + response.status + ')');
+            return response.arrayBuffer();
+          })
+          .then(function (bytes) {
+            return WebAssembly.instantiate(bytes);
+          }),
+      ]).then(checkConfig)
     : null;
   var nonce = (me && me.nonce) || '';
 
@@ -39,6 +51,17 @@
   var returnFocus = null;
   var storage = openStorage();
   var memory = null;
+
+  function checkConfig(results) {
+    var checker = results[1].instance.exports;
+    var text = new TextEncoder().encode(results[0]);
+    var at = checker.input(text.length);
+    new Uint8Array(checker.memory.buffer, at, text.length).set(text);
+    at = checker.check(text.length);
+    var answer = new Uint8Array(checker.memory.buffer, at, checker.output_len()).slice();
+    if (answer[0] !== 0) throw new Error(new TextDecoder().decode(answer.subarray(1)));
+    return answer.subarray(1);
+  }
 
   function attr(name) {
     var value = me && me.getAttribute(name);
@@ -305,7 +328,7 @@
         })
       : null;
 
-  var ready = Promise.all([wasm_bindgen({ module_or_path: wasmResponse }), configText, domReady]).then(start);
+  var ready = Promise.all([wasm_bindgen({ module_or_path: wasmResponse }), configSettings, domReady]).then(start);
   ready.catch(function (e) {
     console.error(PREFIX + 'could not start (' + ((e && e.message) || e) + '); no trackers will load');
   });

@@ -2,10 +2,10 @@
 //! that a page script's mistake is a clear error, never a silent grant.
 
 use crate::category::{Category, Choices};
-use crate::json::{self, Value};
+use crate::prelude::*;
 
-/// Reads the argument of `diffoConsent.set(…)`, given as JSON text (the glue
-/// passes `JSON.stringify(argument)`).
+/// Reads the argument of `diffoConsent.set(…)`, given as the text
+/// `JSON.stringify(argument)` writes (the edge passes exactly that).
 ///
 /// The argument is an object with any of `analytics`, `marketing` and
 /// `social`, each a boolean. A category left out is refused (`false`), so the
@@ -14,28 +14,57 @@ use crate::json::{self, Value};
 ///
 /// ```
 /// use diffo_consent_core::api::parse_choices;
-/// let c = parse_choices(r#"{"analytics": true}"#).unwrap();
+/// let c = parse_choices(r#"{"analytics":true}"#).unwrap();
 /// assert!(c.analytics && !c.marketing && !c.social);
-/// assert!(parse_choices(r#"{"analytics": "yes"}"#).is_err());
+/// assert!(parse_choices(r#"{"analytics":"yes"}"#).is_err());
 /// ```
-pub fn parse_choices(json_text: &str) -> Result<Choices, String> {
+pub fn parse_choices(text: &str) -> Result<Choices, String> {
     const USAGE: &str = "diffoConsent.set() takes an object like {analytics: true, marketing: false, social: false}";
-    let Ok(Value::Object(fields)) = json::parse(json_text) else {
+    let Some(mut rest) = text.strip_prefix('{') else {
         return Err(USAGE.to_string());
     };
     let mut choices = Choices::NONE;
-    for (key, value) in &fields {
-        let category = Category::from_key(key).ok_or_else(|| [USAGE, "; unknown category \"", key, "\""].concat())?;
-        match (category, value) {
-            (Category::Necessary, Value::Bool(true)) => {}
-            (Category::Necessary, _) => return Err([USAGE, "; necessary cannot be turned off"].concat()),
-            (c, Value::Bool(on)) => choices = choices.with(c, *on),
-            (_, other) => {
-                return Err([USAGE, "; \"", key, "\" must be true or false, not ", other.type_name()].concat())
-            }
+    if rest == "}" {
+        return Ok(choices);
+    }
+    loop {
+        // A key with an escaped quote is no category; it is refused below
+        // as a malformed argument.
+        let key_end = rest.get(1..).and_then(|r| r.find('"')).map(|i| i + 1);
+        let (Some(inner), Some(after)) = (
+            key_end.and_then(|e| rest.get(1..e)),
+            key_end
+                .and_then(|e| rest.get(e + 1..))
+                .and_then(|r| r.strip_prefix(':')),
+        ) else {
+            return Err(USAGE.to_string());
+        };
+        let category =
+            Category::from_key(inner).ok_or_else(|| [USAGE, "; unknown category \"", inner, "\""].concat())?;
+        let (value, after) = if let Some(r) = after.strip_prefix("true") {
+            (true, r)
+        } else if let Some(r) = after.strip_prefix("false") {
+            (false, r)
+        } else {
+            let kind = match after.bytes().next() {
+                Some(b'"') => "a string",
+                Some(b'{') => "an object",
+                Some(b'[') => "an array",
+                Some(b'n') => "null",
+                _ => "a number",
+            };
+            return Err([USAGE, "; \"", inner, "\" must be true or false, not ", kind].concat());
+        };
+        match category {
+            Category::Necessary if !value => return Err([USAGE, "; necessary cannot be turned off"].concat()),
+            c => choices = choices.with(c, value),
+        }
+        match after.strip_prefix(',') {
+            Some(r) => rest = r,
+            None if after == "}" => return Ok(choices),
+            None => return Err(USAGE.to_string()),
         }
     }
-    Ok(choices)
 }
 
 #[cfg(test)]
@@ -66,6 +95,14 @@ mod tests {
             ("[]", Err("")),
             ("true", Err("")),
             ("undefined", Err("")),
+            (
+                r#"{"analytics":{}}"#,
+                Err("\"analytics\" must be true or false, not an object"),
+            ),
+            (r#"{"social":null}"#, Err("\"social\" must be true or false, not null")),
+            (r#"{"a\"b":true}"#, Err("")),
+            (r#"{"analytics":true"#, Err("")),
+            (r#"{"analytics":true}x"#, Err("")),
         ] {
             match (parse_choices(input), expected) {
                 (Ok(got), Ok(want)) => assert_eq!(got, want, "{input}"),

@@ -111,6 +111,7 @@ impl Choices {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     #[test]
     fn keys_round_trip() {

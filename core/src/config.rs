@@ -19,10 +19,12 @@
 //! ```
 
 use crate::category::Category;
+use crate::declaration::{self, Entry};
 use crate::json::{self, Value};
 use crate::lang::Lang;
 use crate::num;
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// One of the three Diffo websites.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -98,7 +100,7 @@ pub struct SiteConfig {
     pub default_lang: Lang,
     /// Privacy policy URL per language (index by [`Lang`] order), `None`
     /// where the site has no page in that language.
-    privacy_policy: [Option<String>; 3],
+    pub(crate) privacy_policy: [Option<String>; 3],
     /// Google Analytics 4 measurement id, if the site uses it.
     pub google_analytics: Option<String>,
     /// Meta Pixel id, if the site uses it.
@@ -107,6 +109,14 @@ pub struct SiteConfig {
     pub social: SocialPlugins,
     /// How long a decision holds before the visitor is asked again.
     pub lifetime_months: u32,
+    /// Reload the page when a category whose scripts ran is withdrawn, so
+    /// that their code stops (running code cannot be unloaded).
+    pub reload_on_withdraw: bool,
+    /// Let the Meta Pixel match visitors from form fields and detect events
+    /// by itself (`autoConfig`); off unless the site asks for it.
+    pub meta_automatic_matching: bool,
+    /// The cookie declaration.
+    pub cookies: Vec<Entry>,
 }
 
 /// The longest a decision may hold. The Finnish and most EU regulators'
@@ -122,30 +132,40 @@ fn lang_index(lang: Lang) -> usize {
 }
 
 impl SiteConfig {
-    /// The built-in settings for `site`. The tracker ids are clearly fake
-    /// placeholders (`G-DIFFOFI00`); a site editor sets the real ones in a
-    /// config file.
-    pub fn builtin(site: Site) -> SiteConfig {
-        let (policy, ga, pixel) = match site {
-            Site::DiffoFi => ("/tietosuojaseloste", "G-DIFFOFI00", "100000000000001"),
-            Site::DiffoSolutions => ("/privacy-policy", "G-DIFFOCOM0", "100000000000002"),
-            Site::DiffoSe => ("/integritetspolicy", "G-DIFFOSE00", "100000000000003"),
-        };
-        let mut privacy_policy = [None, None, None];
-        privacy_policy[lang_index(site.default_lang())] = Some(policy.to_string());
+    /// The built-in settings for `site`: `sites/common.json` with
+    /// `sites/<domain>.json` on top, the same format as a site editor's
+    /// config. The tracker ids there are clearly fake placeholders
+    /// (`G-DIFFOFI00`); a site editor sets the real ones in a config file.
+    pub fn builtin(site: Site) -> Result<SiteConfig, ConfigError> {
+        let mut config = SiteConfig::bare(site);
+        config.apply_json(include_str!("../../sites/common.json"))?;
+        config.apply_json(match site {
+            Site::DiffoFi => include_str!("../../sites/diffo.fi.json"),
+            Site::DiffoSolutions => include_str!("../../sites/diffosolutions.com.json"),
+            Site::DiffoSe => include_str!("../../sites/diffo.se.json"),
+        })?;
+        Ok(config)
+    }
+
+    /// The config every setting starts from: no trackers, no plugins, no
+    /// declaration, the site's own language.
+    pub fn bare(site: Site) -> SiteConfig {
         SiteConfig {
             site,
             revision: 1,
             default_lang: site.default_lang(),
-            privacy_policy,
-            google_analytics: Some(ga.to_string()),
-            meta_pixel: Some(pixel.to_string()),
+            privacy_policy: [None, None, None],
+            google_analytics: None,
+            meta_pixel: None,
             social: SocialPlugins {
-                facebook: true,
-                instagram: true,
-                linkedin: true,
+                facebook: false,
+                instagram: false,
+                linkedin: false,
             },
             lifetime_months: MAX_LIFETIME_MONTHS,
+            reload_on_withdraw: true,
+            meta_automatic_matching: false,
+            cookies: Vec::new(),
         }
     }
 
@@ -188,50 +208,119 @@ impl SiteConfig {
     ///
     /// ```
     /// use diffo_consent_core::config::{Site, SiteConfig};
-    /// let mut c = SiteConfig::builtin(Site::DiffoFi);
+    /// let mut c = SiteConfig::builtin(Site::DiffoFi).unwrap();
     /// c.apply_json(r#"{"googleAnalytics": null, "revision": 3}"#).unwrap();
     /// assert_eq!((c.google_analytics.as_deref(), c.revision), (None, 3));
     /// let err = c.apply_json(r#"{"googleAnalytic": "G-X"}"#).unwrap_err();
     /// assert!(err.to_string().contains("unknown key `googleAnalytic`"));
     /// ```
     pub fn apply_json(&mut self, text: &str) -> Result<(), ConfigError> {
-        let value = json::parse(text).map_err(|e| ConfigError::at("", e.message()))?;
-        let Value::Object(fields) = value else {
-            return Err(ConfigError::at(
-                "",
-                ["must be a JSON object, got ", value.type_name()].concat(),
-            ));
-        };
-        let mut next = self.clone();
-        for (key, value) in &fields {
-            next.apply_field(key, value)?;
+        for setting in parse_settings(text)? {
+            self.apply(setting);
         }
-        *self = next;
         Ok(())
     }
 
-    fn apply_field(&mut self, key: &str, value: &Value) -> Result<(), ConfigError> {
-        match key {
-            "revision" => self.revision = int_in(key, value, 1, u32::MAX)?,
-            "defaultLanguage" => self.default_lang = lang(key, value)?,
-            "privacyPolicy" => self.privacy_policy = privacy_policy(value)?,
-            "googleAnalytics" => {
-                self.google_analytics = optional_id(key, value, is_ga4_id, "a GA4 measurement id like \"G-ABC123XYZ\"")?
-            }
-            "metaPixel" => self.meta_pixel = optional_id(key, value, is_pixel_id, "a Meta Pixel id (digits only)")?,
-            "socialPlugins" => self.social = social_plugins(value)?,
-            "consentLifetimeMonths" => self.lifetime_months = int_in(key, value, 1, MAX_LIFETIME_MONTHS)?,
-            _ => {
-                let known = "revision, defaultLanguage, privacyPolicy, googleAnalytics, metaPixel, socialPlugins, \
-                             consentLifetimeMonths";
-                return Err(ConfigError::at(
-                    key,
-                    ["unknown key `", key, "`; known keys are ", known].concat(),
-                ));
-            }
+    /// Applies one checked setting.
+    pub fn apply(&mut self, setting: Setting) {
+        match setting {
+            Setting::Revision(n) => self.revision = n,
+            Setting::DefaultLanguage(l) => self.default_lang = l,
+            Setting::PrivacyPolicy(urls) => self.privacy_policy = urls,
+            Setting::GoogleAnalytics(id) => self.google_analytics = id,
+            Setting::MetaPixel(id) => self.meta_pixel = id,
+            Setting::SocialPlugins(p) => self.social = p,
+            Setting::ConsentLifetimeMonths(n) => self.lifetime_months = n,
+            Setting::ReloadOnWithdraw(b) => self.reload_on_withdraw = b,
+            Setting::MetaAutomaticMatching(b) => self.meta_automatic_matching = b,
+            Setting::Cookies(entries) => self.cookies = entries,
         }
-        Ok(())
     }
+
+    /// Every setting of this config, so that applying them to the bare
+    /// config of the same site gives this one back.
+    pub fn settings(&self) -> Vec<Setting> {
+        vec![
+            Setting::Revision(self.revision),
+            Setting::DefaultLanguage(self.default_lang),
+            Setting::PrivacyPolicy(self.privacy_policy.clone()),
+            Setting::GoogleAnalytics(self.google_analytics.clone()),
+            Setting::MetaPixel(self.meta_pixel.clone()),
+            Setting::SocialPlugins(self.social),
+            Setting::ConsentLifetimeMonths(self.lifetime_months),
+            Setting::ReloadOnWithdraw(self.reload_on_withdraw),
+            Setting::MetaAutomaticMatching(self.meta_automatic_matching),
+            Setting::Cookies(self.cookies.clone()),
+        ]
+    }
+}
+
+/// One checked config key with its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// `revision`
+    Revision(u32),
+    /// `defaultLanguage`
+    DefaultLanguage(Lang),
+    /// `privacyPolicy`, per language (index by [`Lang`] order).
+    PrivacyPolicy([Option<String>; 3]),
+    /// `googleAnalytics`
+    GoogleAnalytics(Option<String>),
+    /// `metaPixel`
+    MetaPixel(Option<String>),
+    /// `socialPlugins`
+    SocialPlugins(SocialPlugins),
+    /// `consentLifetimeMonths`
+    ConsentLifetimeMonths(u32),
+    /// `reloadOnWithdraw`
+    ReloadOnWithdraw(bool),
+    /// `metaAutomaticMatching`
+    MetaAutomaticMatching(bool),
+    /// `cookies`
+    Cookies(Vec<Entry>),
+}
+
+/// Checks a JSON config and returns its settings in document order, or the
+/// first problem, naming its key.
+pub fn parse_settings(text: &str) -> Result<Vec<Setting>, ConfigError> {
+    let value = json::parse(text).map_err(|e| ConfigError::at("", e.message()))?;
+    let Value::Object(fields) = value else {
+        return Err(ConfigError::at(
+            "",
+            ["must be a JSON object, got ", value.type_name()].concat(),
+        ));
+    };
+    fields.iter().map(|(key, value)| setting(key, value)).collect()
+}
+
+fn setting(key: &str, value: &Value) -> Result<Setting, ConfigError> {
+    Ok(match key {
+        "revision" => Setting::Revision(int_in(key, value, 1, u32::MAX)?),
+        "defaultLanguage" => Setting::DefaultLanguage(lang(key, value)?),
+        "privacyPolicy" => Setting::PrivacyPolicy(privacy_policy(value)?),
+        "googleAnalytics" => Setting::GoogleAnalytics(optional_id(
+            key,
+            value,
+            is_ga4_id,
+            "a GA4 measurement id like \"G-ABC123XYZ\"",
+        )?),
+        "metaPixel" => Setting::MetaPixel(optional_id(key, value, is_pixel_id, "a Meta Pixel id (digits only)")?),
+        "socialPlugins" => Setting::SocialPlugins(social_plugins(value)?),
+        "consentLifetimeMonths" => Setting::ConsentLifetimeMonths(int_in(key, value, 1, MAX_LIFETIME_MONTHS)?),
+        "reloadOnWithdraw" => Setting::ReloadOnWithdraw(boolean(key, value)?),
+        "metaAutomaticMatching" => Setting::MetaAutomaticMatching(boolean(key, value)?),
+        "cookies" => {
+            Setting::Cookies(declaration::parse(value).map_err(|(path, problem)| ConfigError::at(&path, problem))?)
+        }
+        _ => {
+            let known = "revision, defaultLanguage, privacyPolicy, googleAnalytics, metaPixel, socialPlugins, \
+                         consentLifetimeMonths, reloadOnWithdraw, metaAutomaticMatching, cookies";
+            return Err(ConfigError::at(
+                key,
+                ["unknown key `", key, "`; known keys are ", known].concat(),
+            ));
+        }
+    })
 }
 
 /// Why a config was refused.
@@ -268,7 +357,7 @@ impl fmt::Display for ConfigError {
     }
 }
 
-impl std::error::Error for ConfigError {}
+impl core::error::Error for ConfigError {}
 
 fn type_error(path: &str, expected: &str, value: &Value) -> ConfigError {
     ConfigError::at(path, ["must be ", expected, ", got ", value.type_name()].concat())
@@ -285,6 +374,13 @@ fn int_in(path: &str, value: &Value, min: u32, max: u32) -> Result<u32, ConfigEr
             ))
         }
         other => Err(type_error(path, "a whole number", other)),
+    }
+}
+
+fn boolean(path: &str, value: &Value) -> Result<bool, ConfigError> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        other => Err(type_error(path, "true or false", other)),
     }
 }
 
@@ -429,26 +525,46 @@ mod tests {
 
     #[test]
     fn builtin_defaults() {
-        let fi = SiteConfig::builtin(Site::DiffoFi);
+        let fi = SiteConfig::builtin(Site::DiffoFi).unwrap();
         assert_eq!(fi.default_lang, Lang::Fi);
         assert_eq!(fi.google_analytics.as_deref(), Some("G-DIFFOFI00"));
         assert_eq!(fi.privacy_policy_url(Lang::Fi), "/tietosuojaseloste");
         // No English page on diffo.fi: link the Finnish one.
         assert_eq!(fi.privacy_policy_url(Lang::En), "/tietosuojaseloste");
         assert_eq!(
-            SiteConfig::builtin(Site::DiffoSe).privacy_policy_url(Lang::Sv),
+            SiteConfig::builtin(Site::DiffoSe).unwrap().privacy_policy_url(Lang::Sv),
             "/integritetspolicy"
         );
         for site in Site::ALL {
-            let c = SiteConfig::builtin(site);
+            let c = SiteConfig::builtin(site).unwrap();
+            assert_eq!(c.default_lang, site.default_lang());
             assert!(is_ga4_id(c.google_analytics.as_deref().unwrap()));
             assert!(is_pixel_id(c.meta_pixel.as_deref().unwrap()));
             assert_eq!(c.lifetime_months, 12);
+            assert_eq!(c.revision, 1);
+            assert!(c.reload_on_withdraw && !c.meta_automatic_matching);
+            // The declaration covers every category, and the necessary one
+            // lists the consent record itself.
+            for category in Category::ALL {
+                assert!(
+                    c.cookies.iter().any(|e| e.category == category),
+                    "{site:?} {category:?}"
+                );
+            }
+            let record = c
+                .cookies
+                .iter()
+                .find(|e| e.name == crate::record::STORAGE_KEY)
+                .expect("the record is declared");
+            assert_eq!(
+                (record.category, record.kind),
+                (Category::Necessary, crate::declaration::Kind::LocalStorage)
+            );
         }
     }
 
     fn applied(json: &str) -> SiteConfig {
-        let mut c = SiteConfig::builtin(Site::DiffoSolutions);
+        let mut c = SiteConfig::builtin(Site::DiffoSolutions).unwrap();
         c.apply_json(json).unwrap_or_else(|e| panic!("{json}: {e}"));
         c
     }
@@ -475,13 +591,13 @@ mod tests {
             }
         );
         assert_eq!(c.lifetime_months, 6);
-        assert_eq!(applied("{}"), SiteConfig::builtin(Site::DiffoSolutions));
+        assert_eq!(applied("{}"), SiteConfig::builtin(Site::DiffoSolutions).unwrap());
         assert_eq!(applied(r#"{"privacyPolicy": "/p"}"#).privacy_policy_url(Lang::Sv), "/p");
         assert!(!applied(r#"{"socialPlugins": []}"#).social.facebook);
     }
 
     fn refused(json: &str, message: &str) {
-        let mut c = SiteConfig::builtin(Site::DiffoFi);
+        let mut c = SiteConfig::builtin(Site::DiffoFi).unwrap();
         let before = c.clone();
         let err = c.apply_json(json).expect_err(json).to_string();
         assert_eq!(err, message, "{json}");
@@ -499,7 +615,8 @@ mod tests {
         refused(
             r#"{"googleAnalytic": "G-ABCD"}"#,
             "invalid config: unknown key `googleAnalytic`; known keys are revision, defaultLanguage, \
-             privacyPolicy, googleAnalytics, metaPixel, socialPlugins, consentLifetimeMonths",
+             privacyPolicy, googleAnalytics, metaPixel, socialPlugins, consentLifetimeMonths, reloadOnWithdraw, \
+             metaAutomaticMatching, cookies",
         );
         refused(
             r#"{"revision": "2"}"#,
@@ -561,6 +678,14 @@ mod tests {
             r#"{"consentLifetimeMonths": 13}"#,
             "invalid config: `consentLifetimeMonths` must be between 1 and 12, got 13",
         );
+        refused(
+            r#"{"reloadOnWithdraw": "yes"}"#,
+            "invalid config: `reloadOnWithdraw` must be true or false, got a string",
+        );
+        refused(
+            r#"{"cookies": [{"category": "analytics"}]}"#,
+            "invalid config: `cookies[0].name` must be a non-empty text",
+        );
         // A later valid key does not rescue an earlier invalid one, and the
         // valid keys before an invalid one are not applied either.
         refused(
@@ -571,7 +696,7 @@ mod tests {
 
     #[test]
     fn services_follow_the_config() {
-        let c = SiteConfig::builtin(Site::DiffoFi);
+        let c = SiteConfig::builtin(Site::DiffoFi).unwrap();
         assert_eq!(c.services(Category::Necessary), Vec::<&str>::new());
         assert_eq!(c.services(Category::Analytics), ["Google Analytics"]);
         assert_eq!(c.services(Category::Marketing), ["Meta Pixel"]);

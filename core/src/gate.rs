@@ -10,6 +10,7 @@
 use crate::category::{Category, Choices};
 use crate::config::SiteConfig;
 use crate::lang::Lang;
+use crate::prelude::*;
 
 /// An argument of a `gtag(…)` or `fbq(…)` call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +64,7 @@ pub mod urls {
     pub const LINKEDIN: &str = "https://platform.linkedin.com/in.js";
 
     /// The Facebook SDK in the visitor's language (it renders the buttons).
-    pub fn facebook_sdk(lang: super::Lang) -> String {
+    pub fn facebook_sdk(lang: super::Lang) -> alloc::string::String {
         let locale = match lang {
             super::Lang::Fi => "fi_FI",
             super::Lang::En => "en_US",
@@ -256,7 +257,7 @@ mod tests {
     }
 
     fn check(ran: Choices, allowed: Choices, expected: &[&str]) {
-        let config = SiteConfig::builtin(Site::DiffoFi);
+        let config = SiteConfig::builtin(Site::DiffoFi).unwrap();
         assert_eq!(
             describe(&transition(&config, ran, allowed, Lang::Fi)),
             expected,
@@ -343,7 +344,7 @@ mod tests {
 
     #[test]
     fn unconfigured_vendors_load_nothing() {
-        let mut config = SiteConfig::builtin(Site::DiffoSe);
+        let mut config = SiteConfig::builtin(Site::DiffoSe).unwrap();
         config
             .apply_json(r#"{"googleAnalytics": null, "metaPixel": null, "socialPlugins": ["linkedin"]}"#)
             .unwrap();
@@ -364,7 +365,7 @@ mod tests {
 
     #[test]
     fn facebook_sdk_speaks_the_visitors_language() {
-        let config = SiteConfig::builtin(Site::DiffoSe);
+        let config = SiteConfig::builtin(Site::DiffoSe).unwrap();
         let cmds = transition(&config, Choices::NONE, only(Category::Social), Lang::Sv);
         assert!(describe(&cmds)
             .contains(&"load social https://connect.facebook.net/sv_SE/sdk.js#xfbml=1&version=v21.0".to_string()));

@@ -4,7 +4,8 @@
 //! consent log) without saying anything about the visitor. The 16 random
 //! bytes come from the browser's `crypto.getRandomValues`, read by the glue.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// A UUID v4 in its canonical lowercase text form.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -11,7 +11,8 @@
 //! banner (see the size budget in `ARCHITECTURE.md`).
 
 use crate::num;
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// How deep objects and arrays may nest before the input is refused.
 pub const MAX_DEPTH: usize = 32;
@@ -106,7 +107,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// Parses one JSON value that makes up the whole input (surrounding
 /// whitespace allowed).
@@ -475,7 +476,7 @@ impl ObjectWriter {
 
     /// Closes the object and returns its text.
     pub fn finish(&mut self) -> String {
-        let mut out = std::mem::take(&mut self.out);
+        let mut out = core::mem::take(&mut self.out);
         out.push('}');
         out
     }

@@ -1,5 +1,6 @@
 //! The dialog's languages and how one is chosen for a visitor.
 
+use crate::prelude::*;
 /// A language the dialog is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {

@@ -7,10 +7,27 @@
 //! randomness and the page are passed in by the browser glue (the crate at
 //! the workspace root), so all of it is tested on the host with `cargo test`.
 #![deny(missing_docs)]
+// No standard library: the wasm module then carries no formatting or
+// unwinding machinery. Host tests link std as usual.
+#![no_std]
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+/// The `alloc` items every module uses, in place of std's prelude.
+mod prelude {
+    #[cfg(test)]
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
 
 pub mod api;
 pub mod category;
 pub mod config;
+pub mod declaration;
+pub mod forget;
 pub mod gate;
 pub mod id;
 pub mod json;
@@ -23,3 +40,4 @@ pub mod texts;
 pub mod time;
 pub mod validity;
 pub mod view;
+pub mod wire;

@@ -5,6 +5,7 @@
 //! record's times, a config error's limits). The wasm paths use these
 //! instead; host-only code and tests may format as they like.
 
+use crate::prelude::*;
 /// Appends `n` in decimal, left-padded with zeros to at least `width` digits.
 ///
 /// ```

@@ -30,8 +30,10 @@ use crate::gate::{page_script, Arg, Command, PageScript};
 use crate::json::{write_str, ObjectWriter};
 use crate::lang::{Lang, LangHints};
 use crate::num;
+use crate::prelude::*;
 use crate::session::{Action, Effects, Focus, Session};
 use crate::time::Timestamp;
+use crate::wire;
 
 /// What the edge read from the page before starting.
 #[derive(Clone, Debug, Default)]
@@ -46,18 +48,20 @@ pub struct Page<'a> {
     pub html_lang: Option<&'a str>,
     /// `navigator.languages`, joined with commas.
     pub browser_langs: &'a str,
-    /// The text of the `data-config` file, if the tag names one.
-    pub config: Option<&'a str>,
+    /// The settings of the `data-config` file, if the tag names one, as the
+    /// config checker (`consent-config.wasm`) encoded them (see [`wire`]).
+    pub config: Option<&'a [u8]>,
     /// The text under the storage key, if any.
     pub stored: Option<&'a str>,
 }
 
 /// Starts a page view: recognises the site, applies the config, reads the
-/// stored decision. Returns the session and the first effects, or the
-/// effects `{"error": …}` when the banner must not run (unknown site,
-/// invalid config), in which case nothing at all may load.
-pub fn start(page: &Page<'_>, now: Timestamp) -> (Option<Session>, String) {
-    match configure(page) {
+/// stored decision. `builtin` gives a site's built-in config. Returns the
+/// session and the first effects, or the effects `{"error": …}` when the
+/// banner must not run (unknown site, unreadable config), in which case
+/// nothing at all may load.
+pub fn start(page: &Page<'_>, now: Timestamp, builtin: impl Fn(Site) -> Option<SiteConfig>) -> (Option<Session>, String) {
+    match configure(page, builtin) {
         Ok(config) => {
             let browser: Vec<String> = page
                 .browser_langs
@@ -87,7 +91,7 @@ pub fn start(page: &Page<'_>, now: Timestamp) -> (Option<Session>, String) {
     }
 }
 
-fn configure(page: &Page<'_>) -> Result<SiteConfig, String> {
+fn configure(page: &Page<'_>, builtin: impl Fn(Site) -> Option<SiteConfig>) -> Result<SiteConfig, String> {
     let site = match page.site_attr {
         Some(name) => Site::from_hostname(name).ok_or_else(|| {
             ["data-site=\"", name, "\" is not one of diffo.fi, diffosolutions.com, diffo.se"].concat()
@@ -101,9 +105,11 @@ fn configure(page: &Page<'_>) -> Result<SiteConfig, String> {
             .concat()
         })?,
     };
-    let mut config = SiteConfig::builtin(site);
-    if let Some(text) = page.config {
-        config.apply_json(text).map_err(|e| e.message())?;
+    let mut config = builtin(site).ok_or("the built-in config cannot be read")?;
+    if let Some(bytes) = page.config {
+        for setting in wire::decode(bytes).ok_or("the checked config cannot be read")? {
+            config.apply(setting);
+        }
     }
     Ok(config)
 }
@@ -314,13 +320,30 @@ mod tests {
         assert!(json.contains(r#""log":[["info","no stored decision; asking"]]"#));
     }
 
+    fn start(page: &Page<'_>, now: Timestamp) -> (Option<Session>, String) {
+        super::start(page, now, |site| SiteConfig::builtin(site).ok())
+    }
+
+    fn checked(json: &str) -> Vec<u8> {
+        wire::encode(&crate::config::parse_settings(json).unwrap())
+    }
+
+    #[test]
+    fn a_checked_config_overrides_the_builtin_one() {
+        let blob = checked(r#"{"googleAnalytics": "G-REAL1234", "socialPlugins": []}"#);
+        let (session, _) = start(&Page { config: Some(&blob), ..page("diffo.fi") }, NOW);
+        let mut session = session.unwrap();
+        let json = act(&mut session, "accept-all", NOW, [1; 16]);
+        assert!(json.contains(r#"["load","analytics","https://www.googletagmanager.com/gtag/js?id=G-REAL1234"]"#), "{json}");
+        assert!(!json.contains("sdk.js") && !json.contains("in.js"), "{json}");
+    }
+
     #[test]
     fn unknown_sites_and_bad_configs_fail_closed() {
         for (p, message) in [
             (page("example.com"), "this page's host \"example.com\" is not a Diffo site; set data-site=\"diffo.fi\" (or diffosolutions.com, diffo.se) on the script tag"),
             (Page { site_attr: Some("diffo.de"), ..page("diffo.fi") }, "data-site=\"diffo.de\" is not one of diffo.fi, diffosolutions.com, diffo.se"),
-            (Page { config: Some("{\"revision\": \"x\"}"), ..page("diffo.se") }, "invalid config: `revision` must be a whole number, got a string"),
-            (Page { config: Some("<html>"), ..page("diffo.se") }, "invalid config: invalid JSON at byte 0: unexpected character"),
+            (Page { config: Some(b"not checked"), ..page("diffo.se") }, "the checked config cannot be read"),
         ] {
             let (session, json) = start(&p, NOW);
             assert!(session.is_none());
@@ -426,6 +449,11 @@ mod tests {
             },
             NOW,
         );
-        assert!(json.starts_with(r#"{"log":[["warn","the stored decision is unreadable (invalid JSON at byte 1: unexpected character); asking again"]]"#), "{json}");
+        assert!(
+            json.starts_with(
+                r#"{"log":[["warn","the stored decision is unreadable (not a consent record); asking again"]]"#
+            ),
+            "{json}"
+        );
     }
 }

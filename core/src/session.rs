@@ -13,6 +13,7 @@ use crate::config::SiteConfig;
 use crate::gate::{self, Command};
 use crate::id::ConsentId;
 use crate::lang::{negotiate, Lang, LangHints};
+use crate::prelude::*;
 use crate::record::{parse_stored, ConsentRecord};
 use crate::time::Timestamp;
 use crate::validity::{assess, AskReason, Verdict};
@@ -299,7 +300,7 @@ mod tests {
             html_lang: Some("fi"),
             ..LangHints::default()
         };
-        Session::start(SiteConfig::builtin(Site::DiffoFi), stored, NOW, hints)
+        Session::start(SiteConfig::builtin(Site::DiffoFi).unwrap(), stored, NOW, hints)
     }
 
     fn loads(effects: &Effects) -> Vec<&str> {
@@ -431,7 +432,7 @@ mod tests {
         let much_later = NOW.add_months(13);
         let hints = LangHints::default();
         let (mut s, e, report) = Session::start(
-            SiteConfig::builtin(Site::DiffoFi),
+            SiteConfig::builtin(Site::DiffoFi).unwrap(),
             Some(&old.to_json()),
             much_later,
             hints,

@@ -6,7 +6,8 @@
 //! `{$name}`, the way Fluent does, and the rest of the text stands.
 
 use crate::lang::Lang;
-use std::borrow::Cow;
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 /// One piece of a compiled message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,8 @@
 //! writes, so a person reading the record in developer tools understands it.
 
 use crate::num;
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

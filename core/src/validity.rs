@@ -2,9 +2,10 @@
 
 use crate::config::{SiteConfig, MAX_LIFETIME_MONTHS};
 use crate::num;
+use crate::prelude::*;
 use crate::record::{parse_stored, ConsentRecord, FormatError};
 use crate::time::Timestamp;
-use std::fmt;
+use core::fmt;
 
 /// How far in the future a stored time may be before the record is treated
 /// as tampered with. Clocks drift; five minutes forgives that and no more.
@@ -142,7 +143,7 @@ mod tests {
     use super::*;
     use crate::config::Site;
 
-    const FIXTURE: &str = include_str!("../tests/fixtures/record-v1.json");
+    const FIXTURE: &str = include_str!("../tests/fixtures/record-v1.json").trim_ascii();
 
     fn at(text: &str) -> Timestamp {
         Timestamp::parse_iso(text).unwrap()
@@ -152,7 +153,7 @@ mod tests {
     /// the site's revision and lifetime, and the expected verdict in short:
     /// `"valid"` or the reason's text.
     fn check(stored: Option<&str>, now: &str, revision: u32, lifetime: u32, expected: &str) {
-        let mut config = SiteConfig::builtin(Site::DiffoFi);
+        let mut config = SiteConfig::builtin(Site::DiffoFi).unwrap();
         config.revision = revision;
         config.lifetime_months = lifetime;
         let verdict = match assess(stored, at(now), &config) {
@@ -177,21 +178,21 @@ mod tests {
             day_after,
             1,
             12,
-            "the stored decision is unreadable (invalid JSON at byte 0: unexpected end of input)",
+            "the stored decision is unreadable (not a consent record)",
         );
         check(
             Some("yes"),
             day_after,
             1,
             12,
-            "the stored decision is unreadable (invalid JSON at byte 0: unexpected character)",
+            "the stored decision is unreadable (not a consent record)",
         );
         check(
             Some(r#"{"analytics":true}"#),
             day_after,
             1,
             12,
-            "the stored decision is unreadable (no format version)",
+            "the stored decision is unreadable (not a consent record)",
         );
         check(
             Some(&edited(r#""version":1"#, r#""version":7"#)),
@@ -282,7 +283,7 @@ mod tests {
         assert!(!AskReason::Missing.is_damage());
         assert!(!AskReason::Expired.is_damage());
         assert!(!AskReason::OlderRevision { stored: 1, current: 2 }.is_damage());
-        assert!(AskReason::Unreadable(FormatError::NoVersion).is_damage());
+        assert!(AskReason::Unreadable(FormatError::NotARecord).is_damage());
         assert!(AskReason::Inconsistent("x").is_damage());
     }
 }

@@ -12,6 +12,7 @@
 
 use crate::category::Category;
 use crate::lang::Lang;
+use crate::prelude::*;
 use crate::session::{Layer, Session};
 use crate::texts::{format, text, Msg, Var};
 
@@ -250,7 +251,7 @@ mod tests {
             chosen: Some(lang),
             ..LangHints::default()
         };
-        Session::start(SiteConfig::builtin(Site::DiffoFi), None, Timestamp(0), hints).0
+        Session::start(SiteConfig::builtin(Site::DiffoFi).unwrap(), None, Timestamp(0), hints).0
     }
 
     fn count(haystack: &str, needle: &str) -> usize {
@@ -365,7 +366,7 @@ mod tests {
                 .unwrap()
         };
         let (s, _, _) = Session::start(
-            SiteConfig::builtin(Site::DiffoFi),
+            SiteConfig::builtin(Site::DiffoFi).unwrap(),
             Some(&stored),
             Timestamp(1_795_420_800_001),
             hints,
@@ -378,7 +379,7 @@ mod tests {
 
     #[test]
     fn config_text_is_escaped() {
-        let mut config = SiteConfig::builtin(Site::DiffoSe);
+        let mut config = SiteConfig::builtin(Site::DiffoSe).unwrap();
         config.apply_json(r#"{"privacyPolicy": "/p?a=1&b=\"<2>\""}"#).unwrap();
         let s = Session::start(config, None, Timestamp(0), LangHints::default()).0;
         assert!(

@@ -210,3 +210,25 @@ test('the JavaScript API: get, set, withdraw, show, the change event, and refuse
   assert.equal((await stored(page)).categories.social, false);
   await visitor.close();
 });
+
+test('a data-config overrides the built-in settings: real ids, fewer plugins', async () => {
+  const base = origin('diffo.fi');
+  const visitor = await newVisitor(browser, {
+    pages: {
+      [`${base}/test/config.json`]: {
+        body: JSON.stringify({ googleAnalytics: 'G-REAL2026', metaPixel: null, socialPlugins: ['linkedin'] }),
+        contentType: 'application/json',
+      },
+      [`${base}/test/configured`]: `<!doctype html><html lang="fi"><head>
+        <script src="/consent/consent.js" data-config="/test/config.json" defer></script></head><body><h1>x</h1></body></html>`,
+    },
+  });
+  const page = await visitor.open(`${base}/test/configured`);
+  await settled(page);
+  await press(page, '[data-action="settings"]');
+  assert.deepEqual(await control(page, '.dc-svc').allTextContents(), ['Palvelut: Google Analytics', 'Palvelut: LinkedIn']);
+  await press(page, '[data-action="accept-all"]');
+  await idle(page);
+  assert.deepEqual(requested(visitor), ['gtag:G-REAL2026', 'linkedin']);
+  await visitor.close();
+});

@@ -180,6 +180,8 @@ test('an invalid or missing config, or an unknown site, fails closed with a clea
     [`${base}/test/bad-config.json`]: { body: '{"googleAnalytics": "UA-1234-5"}', contentType: 'application/json' },
     [`${base}/test/bad`]: tag('data-config="/test/bad-config.json"'),
     [`${base}/test/missing`]: tag('data-config="/test/nowhere.json"'),
+    [`${base}/test/good-config.json`]: { body: '{"revision": 1}', contentType: 'application/json' },
+    [`${base}/test/no-checker`]: tag('data-config="/test/good-config.json"'),
     [`${base}/test/site`]: tag('data-site="diffo.de"'),
     [`http://unknown.localhost:${PORT}/test/unknown`]: tag(''),
   };
@@ -187,9 +189,13 @@ test('an invalid or missing config, or an unknown site, fails closed with a clea
     [`${base}/test/bad`, 'invalid config: `googleAnalytics` must be a GA4 measurement id like "G-ABC123XYZ" or null, got "UA-1234-5"'],
     [`${base}/test/missing`, 'could not load the config /test/nowhere.json (HTTP 404)'],
     [`${base}/test/site`, 'data-site="diffo.de" is not one of diffo.fi, diffosolutions.com, diffo.se'],
+    [`${base}/test/no-checker`, 'could not load the config checker (HTTP 404)'],
     [`http://unknown.localhost:${PORT}/test/unknown`, 'this page\'s host "unknown.localhost" is not a Diffo site'],
   ]) {
     const visitor = await newVisitor(browser, { pages });
+    if (url.endsWith('no-checker')) {
+      await visitor.context.route('**/consent/consent-config.wasm*', (route) => route.fulfill({ status: 404, body: '' }));
+    }
     const page = await openWithStored(visitor, url, accepted);
     await settled(page);
     await page.waitForTimeout(300);

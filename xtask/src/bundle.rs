@@ -1,7 +1,8 @@
 //! Builds what a site serves under `/consent/`: `consent.js` (the edge in
 //! `www/consent.js` around the wasm-bindgen glue, with the stylesheet inlined,
-//! minified by terser) and `consent.wasm` (the release build of the root
-//! crate, optimised by binaryen's `wasm-opt -Oz`).
+//! minified by terser), `consent.wasm` (the release build of the root crate)
+//! and `consent-config.wasm` (the config checker, `config/`, loaded only for
+//! a `data-config`), both optimised by binaryen's `wasm-opt -Oz`.
 
 use crate::{root, run, run_with};
 use diffo_consent_core::json::write_str;
@@ -13,6 +14,8 @@ use std::process::Command;
 pub struct Bundle {
     /// What a first-time visitor downloads to see the banner.
     pub files: Vec<PathBuf>,
+    /// The config checker, downloaded only by pages with a `data-config`.
+    pub checker: PathBuf,
 }
 
 /// The wasm features the Rust toolchain emits for wasm32-unknown-unknown,
@@ -60,21 +63,21 @@ pub fn build() -> Result<Bundle, String> {
     let out = target.join("www/consent");
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let wasm = out.join("consent.wasm");
-    run_with(
-        Command::new(root.join("node_modules/.bin/wasm-opt"))
-            .args(["-Oz", "--converge", "--strip-debug", "--strip-producers"])
-            .args(WASM_FEATURES)
-            .arg(gen.join("consent_bg.wasm"))
-            .arg("-o")
-            .arg(&wasm),
-    )?;
-    let wasm_bytes = read(&wasm)?;
+    optimise(&gen.join("consent_bg.wasm"), &wasm)?;
+    let checker = out.join("consent-config.wasm");
+    optimise(&target.join("wasm32-unknown-unknown/release/diffo_consent_config.wasm"), &checker)?;
 
     let glue = String::from_utf8(read(&gen.join("consent.js"))?).map_err(|e| e.to_string())?;
     let edge = String::from_utf8(read(&root.join("www/consent.js"))?).map_err(|e| e.to_string())?;
     let css = String::from_utf8(read(&root.join("www/consent.css"))?).map_err(|e| e.to_string())?;
-    let wasm_url = format!("consent.wasm?v={:016x}", fnv1a(&wasm_bytes));
-    let source = assemble(&edge, &glue, &minify_css(&css), &wasm_url)?;
+    let versioned = |name: &str, path: &std::path::Path| read(path).map(|b| format!("{name}?v={:016x}", fnv1a(&b)));
+    let source = assemble(
+        &edge,
+        &glue,
+        &minify_css(&css),
+        &versioned("consent.wasm", &wasm)?,
+        &versioned("consent-config.wasm", &checker)?,
+    )?;
     let unminified = gen.join("consent.full.js");
     std::fs::write(&unminified, source).map_err(|e| e.to_string())?;
     let js = out.join("consent.js");
@@ -94,7 +97,21 @@ pub fn build() -> Result<Bundle, String> {
             .arg(&js),
     )?;
     eprintln!("built {}", out.display());
-    Ok(Bundle { files: vec![js, wasm] })
+    Ok(Bundle {
+        files: vec![js, wasm],
+        checker,
+    })
+}
+
+fn optimise(input: &std::path::Path, output: &std::path::Path) -> Result<(), String> {
+    run_with(
+        Command::new(root().join("node_modules/.bin/wasm-opt"))
+            .args(["-Oz", "--converge", "--strip-debug", "--strip-producers"])
+            .args(WASM_FEATURES)
+            .arg(input)
+            .arg("-o")
+            .arg(output),
+    )
 }
 
 fn read(path: &std::path::Path) -> Result<Vec<u8>, String> {
@@ -109,12 +126,13 @@ fn js_string(s: &str) -> String {
 
 /// Fills the edge's placeholders. Each must appear exactly once, so that a
 /// renamed placeholder is a build error rather than a broken banner.
-fn assemble(edge: &str, glue: &str, css: &str, wasm_url: &str) -> Result<String, String> {
+fn assemble(edge: &str, glue: &str, css: &str, wasm_url: &str, checker_url: &str) -> Result<String, String> {
     let mut out = edge.to_string();
     for (placeholder, value) in [
         ("'@STORAGE_KEY@'", js_string(STORAGE_KEY)),
         ("'@CSS@'", js_string(css)),
         ("'@WASM@'", js_string(wasm_url)),
+        ("'@CHECKER@'", js_string(checker_url)),
         ("/*@GLUE@*/", glue.to_string()),
     ] {
         if out.matches(placeholder).count() != 1 {
@@ -179,18 +197,18 @@ mod tests {
 
     #[test]
     fn placeholders_must_each_appear_once() {
-        let edge = "a='@STORAGE_KEY@';b='@CSS@';c='@WASM@';/*@GLUE@*/";
+        let edge = "a='@STORAGE_KEY@';b='@CSS@';c='@WASM@';d='@CHECKER@';/*@GLUE@*/";
         assert_eq!(
-            assemble(edge, "let g;", "x{}", "w.wasm").unwrap(),
-            "a=\"diffo-consent\";b=\"x{}\";c=\"w.wasm\";let g;"
+            assemble(edge, "let g;", "x{}", "w.wasm", "c.wasm").unwrap(),
+            "a=\"diffo-consent\";b=\"x{}\";c=\"w.wasm\";d=\"c.wasm\";let g;"
         );
-        assert!(assemble("'@CSS@'", "", "", "").unwrap_err().contains("'@STORAGE_KEY@'"));
-        assert!(assemble(&format!("{edge}/*@GLUE@*/"), "", "", "").is_err());
+        assert!(assemble("'@CSS@'", "", "", "", "").unwrap_err().contains("'@STORAGE_KEY@'"));
+        assert!(assemble(&format!("{edge}/*@GLUE@*/"), "", "", "", "").is_err());
     }
 
     #[test]
     fn the_edge_source_has_every_placeholder() {
         let edge = std::fs::read_to_string(root().join("www/consent.js")).unwrap();
-        assert!(assemble(&edge, "", "", "").is_ok());
+        assert!(assemble(&edge, "", "", "", "").is_ok());
     }
 }

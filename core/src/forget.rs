@@ -1,0 +1,151 @@
+//! What to delete when categories are refused: the first-party cookies and
+//! storage keys the declaration lists for them, on every domain level a
+//! vendor may have set them on.
+//!
+//! Google Analytics sets `_ga` on the highest domain it can (`.diffo.fi` for
+//! a visitor on `www.diffo.fi`), so deleting it on the current host alone
+//! would leave it in place. The edge cannot see a cookie's domain, only its
+//! name, so it tries every level that [`cookie_domains`] names; the browser
+//! ignores the levels where the cookie is not.
+
+use crate::category::{Category, Choices};
+use crate::declaration::{Entry, Kind, Party};
+use crate::prelude::*;
+
+/// The `Domain` values to delete a cookie on, for a page on `hostname`:
+/// the host itself and each parent with at least two labels (`diffo.fi`, but
+/// not `fi`). An IP address has no parents. The edge also deletes the
+/// host-only cookie (no `Domain` at all).
+///
+/// ```
+/// use diffo_consent_core::forget::cookie_domains;
+/// assert_eq!(cookie_domains("www.diffo.fi"), ["www.diffo.fi", "diffo.fi"]);
+/// assert_eq!(cookie_domains("127.0.0.1"), Vec::<String>::new());
+/// ```
+pub fn cookie_domains(hostname: &str) -> Vec<String> {
+    let host = hostname.trim_end_matches('.').to_ascii_lowercase();
+    let is_ip = host.bytes().all(|b| b.is_ascii_digit() || b == b'.') || host.contains(':');
+    if is_ip || host.is_empty() {
+        return Vec::new();
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    (0..labels.len().saturating_sub(1))
+        .map(|i| labels[i..].join("."))
+        .collect()
+}
+
+/// Which present names to delete.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sweep {
+    /// Cookie names (delete on the host and every domain of [`cookie_domains`]).
+    pub cookies: Vec<String>,
+    /// `localStorage` keys.
+    pub local: Vec<String>,
+    /// `sessionStorage` keys.
+    pub session: Vec<String>,
+}
+
+impl Sweep {
+    /// Whether there is nothing to delete.
+    pub fn is_empty(&self) -> bool {
+        self.cookies.is_empty() && self.local.is_empty() && self.session.is_empty()
+    }
+}
+
+/// The present cookies and storage keys that belong to a category `allowed`
+/// does not allow, by the declaration's first-party entries. Names that no
+/// entry declares are never touched: the banner deletes only what it knows.
+pub fn sweep(declaration: &[Entry], allowed: Choices, cookies: &[&str], local: &[&str], session: &[&str]) -> Sweep {
+    let refused: Vec<&Entry> = declaration
+        .iter()
+        .filter(|e| e.party == Party::First && e.category != Category::Necessary && !allowed.allows(e.category))
+        .collect();
+    let pick = |kind: Kind, present: &[&str]| -> Vec<String> {
+        let mut out: Vec<String> = present
+            .iter()
+            .filter(|name| refused.iter().any(|e| e.kind == kind && e.matches(name)))
+            .map(|name| name.to_string())
+            .collect();
+        out.dedup();
+        out
+    };
+    Sweep {
+        cookies: pick(Kind::Cookie, cookies),
+        local: pick(Kind::LocalStorage, local),
+        session: pick(Kind::SessionStorage, session),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Site, SiteConfig};
+
+    #[test]
+    fn domain_levels() {
+        for (host, expected) in [
+            ("www.diffo.fi", vec!["www.diffo.fi", "diffo.fi"]),
+            ("diffo.fi", vec!["diffo.fi"]),
+            ("WWW.Diffo.SE.", vec!["www.diffo.se", "diffo.se"]),
+            ("diffo.fi.localhost", vec!["diffo.fi.localhost", "fi.localhost"]),
+            (
+                "a.b.diffosolutions.com",
+                vec!["a.b.diffosolutions.com", "b.diffosolutions.com", "diffosolutions.com"],
+            ),
+            ("localhost", vec![]),
+            ("127.0.0.1", vec![]),
+            ("[::1]", vec![]),
+            ("", vec![]),
+        ] {
+            assert_eq!(cookie_domains(host), expected, "{host}");
+        }
+    }
+
+    /// Which cookies to clear for which categories, with the built-in
+    /// declaration.
+    #[test]
+    fn sweep_table() {
+        let config = SiteConfig::builtin(Site::DiffoFi).unwrap();
+        let present = [
+            "_ga",
+            "_ga_DIFFOFI00",
+            "_fbp",
+            "_fbc",
+            "li_gc",
+            "li_sugr",
+            "session_id",
+            "diffo-consent",
+            "_gat",
+        ];
+        let local = ["diffo-consent", "li_adsId", "theme"];
+        let only = |c: Category| Choices::NONE.with(c, true);
+        for (allowed, cookies, local_keys) in [
+            (Choices::ALL, vec![], vec![]),
+            (
+                Choices::NONE,
+                vec!["_ga", "_ga_DIFFOFI00", "_fbp", "_fbc", "li_gc", "li_sugr"],
+                vec!["li_adsId"],
+            ),
+            (
+                only(Category::Analytics),
+                vec!["_fbp", "_fbc", "li_gc", "li_sugr"],
+                vec!["li_adsId"],
+            ),
+            (
+                only(Category::Marketing),
+                vec!["_ga", "_ga_DIFFOFI00", "li_gc", "li_sugr"],
+                vec!["li_adsId"],
+            ),
+            (
+                only(Category::Social),
+                vec!["_ga", "_ga_DIFFOFI00", "_fbp", "_fbc"],
+                vec![],
+            ),
+        ] {
+            let s = sweep(&config.cookies, allowed, &present, &local, &[]);
+            assert_eq!(s.cookies, cookies, "{allowed:?}");
+            assert_eq!(s.local, local_keys, "{allowed:?}");
+            assert!(s.session.is_empty());
+        }
+    }
+}
