@@ -1,19 +1,38 @@
 //! Checks the built-in site configs (`sites/*.json`) with the core's config
-//! checker and writes their settings in the compact form the banner reads
-//! (`diffo_consent_core::wire`), so the wasm carries neither the JSON nor the
-//! code that checks it. A mistake in a built-in config fails the build here.
+//! checker and writes their settings in the compact form the wasm modules
+//! read (`diffo_consent_core::wire`), so that neither carries the JSON nor
+//! the code that checks it. A mistake in a built-in config fails the build.
+//!
+//! Both wasm modules use this script: the banner (`diffo-consent`) gets the
+//! configs without the cookie declaration's texts, which only the extra
+//! module (`diffo-consent-extra`) shows; the extra module also gets its
+//! stylesheet, `www/consent-extra.css`, minified.
 
 use diffo_consent_core::config::{Site, SiteConfig};
-use diffo_consent_core::wire;
-use std::path::PathBuf;
+use diffo_consent_core::{css, wire};
+use std::path::{Path, PathBuf};
 
 fn main() {
+    println!("cargo:rerun-if-changed=../sites");
     println!("cargo:rerun-if-changed=sites");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let banner = std::env::var("CARGO_PKG_NAME").as_deref() == Ok("diffo-consent");
     for site in Site::ALL {
         let config = SiteConfig::builtin(site)
             .unwrap_or_else(|e| panic!("\n\nsites/common.json or sites/{}.json: {e}\n", site.domain()));
+        let config = if banner {
+            config.without_declaration_texts()
+        } else {
+            config
+        };
         let path = out.join(format!("{}.settings", site.domain()));
         std::fs::write(&path, wire::encode(&config.settings())).expect("writing to OUT_DIR");
+    }
+    if !banner {
+        let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+        let source = manifest.join("../www/consent-extra.css");
+        println!("cargo:rerun-if-changed={}", source.display());
+        let text = std::fs::read_to_string(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
+        std::fs::write(Path::new(&out).join("consent-extra.min.css"), css::minify(&text)).expect("writing to OUT_DIR");
     }
 }

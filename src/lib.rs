@@ -19,7 +19,6 @@ use alloc::vec::Vec;
 use diffo_consent_core::config::{Site, SiteConfig};
 use diffo_consent_core::protocol::{self, Page};
 use diffo_consent_core::time::Timestamp;
-use diffo_consent_core::wire;
 use wasm_bindgen::prelude::*;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
@@ -79,9 +78,7 @@ fn builtin(site: Site) -> Option<SiteConfig> {
         Site::DiffoSe => include_bytes!(concat!(env!("OUT_DIR"), "/diffo.se.settings")),
     };
     let mut config = SiteConfig::bare(site);
-    for setting in wire::decode(settings)? {
-        config.apply(setting);
-    }
+    config.apply_wire(settings)?;
     Some(config)
 }
 
@@ -99,6 +96,7 @@ pub fn start(
     config: Option<Vec<u8>>,
     stored: Option<String>,
     now: f64,
+    gpc: bool,
 ) -> String {
     let page = Page {
         hostname,
@@ -108,6 +106,7 @@ pub fn start(
         browser_langs,
         config: config.as_deref(),
         stored: stored.as_deref(),
+        gpc,
     };
     let (session, effects) = protocol::start(&page, timestamp(now), builtin);
     slot::with(|s| *s = session);
@@ -119,8 +118,9 @@ pub fn start(
 #[wasm_bindgen]
 pub fn act(action: &str, now: f64, random: &[u8]) -> String {
     let mut bytes = [0u8; 16];
-    let n = random.len().min(16);
-    bytes[..n].copy_from_slice(&random[..n]);
+    for (to, from) in bytes.iter_mut().zip(random) {
+        *to = *from;
+    }
     slot::with(|s| match s.as_mut() {
         Some(session) => protocol::act(session, action, timestamp(now), bytes),
         None => protocol::error("the banner has not started"),
@@ -140,6 +140,23 @@ pub fn judge(attr: &str, mask: u8) -> String {
     protocol::judge(attr, mask)
 }
 
+/// What to delete for the categories `mask` does not allow (see
+/// `protocol::forget`); the name lists are joined with newlines.
+#[wasm_bindgen]
+pub fn forget(hostname: &str, pathname: &str, mask: u8, cookies: &str, local: &str, session: &str) -> String {
+    slot::with(|s| match s.as_ref() {
+        Some(s) => protocol::forget(s, hostname, pathname, mask, cookies, local, session),
+        None => String::from("{}"),
+    })
+}
+
+/// The view model of a `data-consent-declaration` element, which the
+/// extra module renders.
+#[wasm_bindgen]
+pub fn declaration() -> String {
+    slot::with(|s| s.as_ref().map(protocol::declaration_model).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +174,7 @@ mod tests {
             None,
             None,
             NOW,
+            false,
         );
         assert!(first.contains(r#"lang=\"sv\""#), "{first}");
         assert_eq!(record(), None);
@@ -174,6 +192,7 @@ mod tests {
             None,
             Some(stored),
             NOW + 2.0,
+            false,
         );
         assert!(
             again.contains(r#"["load","analytics","#) && !again.contains(r#""focus""#),
@@ -186,10 +205,10 @@ mod tests {
     fn odd_inputs_do_not_panic() {
         assert_eq!(timestamp(f64::NAN), Timestamp(0));
         assert_eq!(timestamp(-5.0), Timestamp(0));
-        start("diffo.fi", None, None, None, "", None, Some("\u{0}".into()), NOW);
+        start("diffo.fi", None, None, None, "", None, Some("\u{0}".into()), NOW, false);
         // Too few random bytes still make a valid (if less random) id.
         assert!(act("reject-all", NOW, &[1, 2]).contains(r#""store""#));
-        let failed = start("example.org", None, None, None, "", None, None, NOW);
+        let failed = start("example.org", None, None, None, "", None, None, NOW, false);
         assert!(failed.starts_with(r#"{"error":"#));
         assert_eq!(
             act("accept-all", NOW, &[0; 16]),

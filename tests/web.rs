@@ -43,6 +43,7 @@ fn a_first_visit_a_decision_and_a_return_visit() {
         None,
         None,
         now(),
+        false,
     ));
     let html = get(&first, "html").as_string().expect("the banner is rendered");
     assert!(html.contains(r#"data-action="reject-all""#));
@@ -77,6 +78,7 @@ fn a_first_visit_a_decision_and_a_return_visit() {
         None,
         Some(stored),
         now(),
+        false,
     ));
     let run = js_sys::Array::from(&get(&again, "run"));
     let loads: Vec<String> = run
@@ -94,7 +96,7 @@ fn a_first_visit_a_decision_and_a_return_visit() {
 
 #[wasm_bindgen_test]
 fn fatal_problems_come_back_as_an_error_effect() {
-    let failed = effects(&start("example.com", None, None, None, "", None, None, now()));
+    let failed = effects(&start("example.com", None, None, None, "", None, None, now(), false));
     assert!(get(&failed, "error")
         .as_string()
         .unwrap()

@@ -23,8 +23,41 @@
   // Start both downloads at once, before anything else runs.
   var base = me && me.src ? me.src : location.href;
   var wasmResponse = fetch(new URL('@WASM@', base));
-  // A data-config file is checked by a second, small module, loaded only
-  // then; it returns the config's settings, or throws what is wrong.
+  // The extra module (consent-extra.wasm) checks a data-config and renders
+  // the views beyond the first layer; it is loaded once, when first needed.
+  var extra = null;
+  function loadExtra() {
+    if (!extra) {
+      extra = fetch(new URL('@EXTRA@', base))
+        .then(function (response) {
+          if (!response.ok) throw new Error('could not load consent-extra.wasm (HTTP ' + response.status + ')');
+          return response.arrayBuffer();
+        })
+        .then(function (bytes) {
+          return WebAssembly.instantiate(bytes);
+        })
+        .then(function (module) {
+          var exports = module.instance.exports;
+          addStyles(new TextDecoder().decode(callExtra(exports, 'css', new Uint8Array(0))));
+          return exports;
+        });
+    }
+    return extra;
+  }
+
+  // Calls `work` ("check" or "render") of the extra module on `bytes`; its
+  // answer is a status byte, then the result or an error message.
+  function callExtra(exports, work, bytes) {
+    var at = exports.input(bytes.length);
+    new Uint8Array(exports.memory.buffer, at, bytes.length).set(bytes);
+    at = exports[work](bytes.length);
+    var answer = new Uint8Array(exports.memory.buffer, at, exports.output_len()).slice();
+    if (answer[0] !== 0) throw new Error(new TextDecoder().decode(answer.subarray(1)));
+    return answer.subarray(1);
+  }
+
+  // A data-config file is checked by the extra module; the result is the
+  // config's settings, or it throws what is wrong.
   var configUrl = attr('data-config');
   var configSettings = configUrl
     ? Promise.all([
@@ -32,36 +65,38 @@
           if (!response.ok) throw new Error('could not load the config ' + configUrl + ' (HTTP ' + response.status + ')');
           return response.text();
         }),
-        fetch(new URL('@CHECKER@', base))
-          .then(function (response) {
-            if (!response.ok) throw new Error('could not load the config checker (HTTP ' + response.status + ')');
-            return response.arrayBuffer();
-          })
-          .then(function (bytes) {
-            return WebAssembly.instantiate(bytes);
-          }),
-      ]).then(checkConfig)
+        loadExtra(),
+      ]).then(function (results) {
+        return callExtra(results[1], 'check', new TextEncoder().encode(results[0]));
+      })
     : null;
+  var settingsBytes = new Uint8Array(0); // the checked config, for the extra module's views
+
+  // Renders a view model from the core (a string or an object) to markup.
+  function renderView(model) {
+    return loadExtra().then(function (exports) {
+      var text = new TextEncoder().encode(typeof model === 'string' ? model : JSON.stringify(model));
+      var request = new Uint8Array(4 + settingsBytes.length + text.length);
+      new DataView(request.buffer).setUint32(0, settingsBytes.length, true);
+      request.set(settingsBytes, 4);
+      request.set(text, 4 + settingsBytes.length);
+      return new TextDecoder().decode(callExtra(exports, 'render', request));
+    });
+  }
   var nonce = (me && me.nonce) || '';
 
   /*@GLUE@*/
 
   var core; // the wasm exports, once started
   var shadow; // the dialog's shadow root, once something was rendered
+  var sheet; // the stylesheet every shadow root of ours adopts
+  var fallbackStyles = []; // or, without constructable stylesheets, their <style> elements
   var returnFocus = null;
+  var loaded = {}; // vendor script URLs inserted, so none is inserted twice
+  var embeds = []; // the page's gated embeds, as found
+  var embedModel = null; // the view model of the last "embeds" command
   var storage = openStorage();
   var memory = null;
-
-  function checkConfig(results) {
-    var checker = results[1].instance.exports;
-    var text = new TextEncoder().encode(results[0]);
-    var at = checker.input(text.length);
-    new Uint8Array(checker.memory.buffer, at, text.length).set(text);
-    at = checker.check(text.length);
-    var answer = new Uint8Array(checker.memory.buffer, at, checker.output_len()).slice();
-    if (answer[0] !== 0) throw new Error(new TextDecoder().decode(answer.subarray(1)));
-    return answer.subarray(1);
-  }
 
   function attr(name) {
     var value = me && me.getAttribute(name);
@@ -136,8 +171,11 @@
       try {
         if (c[0] === 'gtag') gtag.apply(null, c.slice(1).map(arg));
         else if (c[0] === 'fbq') fbq.apply(null, c.slice(1).map(arg));
+        else if (c[0] === 'push') (window.dataLayer = window.dataLayer || []).push(c[1]);
         else if (c[0] === 'load') load(c[1], c[2]);
         else if (c[0] === 'activate') activate(c[1]);
+        else if (c[0] === 'forget') forget(c[1]);
+        else if (c[0] === 'embeds') showEmbeds(c[1]);
         else if (c[0] === 'reload') location.reload();
       } catch (e) {
         console.error(PREFIX + 'a tracker command failed', e);
@@ -146,6 +184,8 @@
   }
 
   function load(category, src) {
+    if (loaded[src]) return;
+    loaded[src] = true;
     var s = document.createElement('script');
     s.src = src;
     s.async = true;
@@ -195,22 +235,215 @@
     }
   }
 
-  // The dialog: an open shadow root on #diffo-consent, styled by a
-  // constructed stylesheet so that a strict CSP needs no 'unsafe-inline'.
+  // Deletes the declared cookies and storage keys of the categories `mask`
+  // does not allow, on every domain level and path they may have been set on.
+  function forget(mask) {
+    var names = '';
+    try {
+      names = document.cookie
+        .split(';')
+        .map(function (c) {
+          return c.split('=')[0].trim();
+        })
+        .join('\n');
+    } catch (e) {
+      // A sandboxed document has no cookies to read, or delete.
+    }
+    var session = null;
+    try {
+      session = window.sessionStorage;
+    } catch (e) {
+      // Blocked storage holds nothing to delete.
+    }
+    var plan = JSON.parse(core.forget(location.hostname, location.pathname, mask, names, keys(storage), keys(session)));
+    var secure = location.protocol === 'https:' ? '; Secure' : '';
+    (plan.cookies || []).forEach(function (name) {
+      plan.paths.forEach(function (path) {
+        [''].concat(plan.domains).forEach(function (domain) {
+          document.cookie = name + '=; Max-Age=0; Path=' + path + (domain ? '; Domain=' + domain : '') + secure;
+        });
+      });
+    });
+    (plan.local || []).forEach(function (key) {
+      storage.removeItem(key);
+    });
+    (plan.session || []).forEach(function (key) {
+      session.removeItem(key);
+    });
+  }
+
+  function keys(store) {
+    var out = [];
+    try {
+      for (var i = 0; store && i < store.length; i++) out.push(store.key(i));
+    } catch (e) {
+      // A store that throws has nothing we can read or delete.
+    }
+    return out.join('\n');
+  }
+
+  // Gives a shadow root of ours the stylesheet: a constructed one, so that a
+  // strict CSP needs no 'unsafe-inline'.
+  function style(root) {
+    try {
+      if (!sheet) {
+        sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+      }
+      root.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      // Browsers without constructable stylesheets (Safari before 16.4).
+      var element = document.createElement('style');
+      element.textContent = CSS;
+      root.appendChild(element);
+      fallbackStyles.push(element);
+    }
+  }
+
+  // The extra module brings the rules of its views.
+  function addStyles(rules) {
+    CSS += rules;
+    if (sheet) sheet.replaceSync(CSS);
+    fallbackStyles.forEach(function (element) {
+      element.textContent = CSS;
+    });
+  }
+
+  // Clicks on the controls in the page's own consent views (declarations,
+  // placeholders) go to the core like the dialog's.
+  function pageControls(root, onEmbedOnce) {
+    root.addEventListener('click', function (e) {
+      var control = e.target.closest('[data-action]');
+      if (!control) return;
+      var action = control.getAttribute('data-action');
+      if (action === 'embed-once') onEmbedOnce();
+      else dispatch(action === 'settings' ? 'open' : action);
+    });
+  }
+
+  // The page's gated embeds: <iframe data-consent data-src> and elements
+  // with data-consent-embed. Each shows what the core says: itself, or a
+  // placeholder in an open shadow root.
+  function showEmbeds(model) {
+    embedModel = model;
+    document.querySelectorAll('iframe[data-consent][data-src],[data-consent-embed]').forEach(function (el) {
+      if (!el.diffoConsentEmbed) embeds.push((el.diffoConsentEmbed = { el: el, frame: el.tagName === 'IFRAME' }));
+    });
+    embeds.forEach(updateEmbed);
+  }
+
+  function updateEmbed(e) {
+    if (e.loadedOnce) return;
+    var el = e.el;
+    var model = Object.assign({}, embedModel, {
+      kind: e.frame ? 'frame' : 'plugin',
+      attr: el.getAttribute(e.frame ? 'data-consent' : 'data-consent-embed') || '',
+      src: el.getAttribute('data-src') || '',
+      service: el.getAttribute('data-consent-service') || '',
+      company: el.getAttribute('data-consent-company') || '',
+    });
+    var turn = (e.turn = (e.turn || 0) + 1);
+    renderView(model).then(
+      function (text) {
+        if (turn !== e.turn) return;
+        var answer = JSON.parse(text);
+        if (answer.error) {
+          if (!e.warned) console.warn(PREFIX + answer.error + '; it will not load');
+          e.warned = true;
+        } else if (answer.html) {
+          placeholder(e, answer.html, answer.once);
+        } else {
+          showEmbed(e, answer);
+        }
+      },
+      function (error) {
+        console.error(PREFIX + 'could not decide on an embed (' + error.message + ')');
+      }
+    );
+  }
+
+  function placeholder(e, html, once) {
+    var el = e.el;
+    if (!e.root) {
+      var host = el;
+      if (e.frame) {
+        host = e.host = document.createElement('div');
+        host.setAttribute('data-diffo-consent-placeholder', '');
+        ['width', 'height'].forEach(function (side) {
+          var size = el.getAttribute(side);
+          if (size) host.style[side === 'width' ? 'width' : 'minHeight'] = /^\d+$/.test(size) ? size + 'px' : size;
+        });
+        el.before(host);
+      }
+      try {
+        e.root = host.attachShadow({ mode: 'open' });
+      } catch (error) {
+        console.warn(PREFIX + 'an embed cannot hold a placeholder (' + error.message + '); it will not load');
+        return;
+      }
+      style(e.root);
+      pageControls(e.root, function () {
+        e.loadedOnce = true;
+        showEmbed(e, e.once);
+      });
+    }
+    // Consent taken back without a reload: the embed goes back behind its placeholder.
+    if (e.frame) {
+      el.hidden = true;
+      if (el.getAttribute('src')) el.setAttribute('src', 'about:blank');
+      e.host.hidden = false;
+    }
+    e.once = once;
+    e.root.innerHTML = html;
+  }
+
+  function showEmbed(e, what) {
+    if (e.frame) {
+      if (e.host) e.host.hidden = true;
+      e.el.hidden = false;
+      if (e.el.getAttribute('src') !== what.src) e.el.setAttribute('src', what.src);
+    } else {
+      load('social', what.script);
+      if (e.root) e.root.innerHTML = '<slot></slot>';
+    }
+  }
+
+  // Elements with data-consent-declaration show the cookie declaration with
+  // the visitor's choice, in an open shadow root.
+  var declarationTurn = 0;
+  function renderDeclarations() {
+    var elements = document.querySelectorAll('[data-consent-declaration]');
+    if (!elements.length) return;
+    var turn = ++declarationTurn;
+    renderView(core.declaration()).then(
+      function (html) {
+        if (turn !== declarationTurn) return;
+        elements.forEach(function (el) {
+          if (!el.diffoConsentRoot) {
+            try {
+              el.diffoConsentRoot = el.attachShadow({ mode: 'open' });
+            } catch (e) {
+              console.warn(PREFIX + 'a data-consent-declaration element cannot hold the declaration (' + e.message + ')');
+              return;
+            }
+            style(el.diffoConsentRoot);
+            pageControls(el.diffoConsentRoot);
+          }
+          el.diffoConsentRoot.innerHTML = html;
+        });
+      },
+      function (error) {
+        console.error(PREFIX + 'could not show the cookie declaration (' + error.message + ')');
+      }
+    );
+  }
+
+  // The dialog: an open shadow root on #diffo-consent.
   function mount() {
     var host = document.createElement('div');
     host.id = 'diffo-consent';
     shadow = host.attachShadow({ mode: 'open' });
-    try {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
-      shadow.adoptedStyleSheets = [sheet];
-    } catch (e) {
-      // Browsers without constructable stylesheets (Safari before 16.4).
-      var style = document.createElement('style');
-      style.textContent = CSS;
-      shadow.appendChild(style);
-    }
+    style(shadow);
     shadow.addEventListener('click', function (e) {
       var control = e.target.closest('[data-action],[data-lang]');
       if (!control) return;
@@ -225,19 +458,30 @@
       if (e.key === 'Escape') dispatch('close');
       else if (e.key === 'Tab') trapTab(e);
     });
+    // Start loading the settings' module as soon as the visitor heads for it.
+    ['pointerover', 'focusin'].forEach(function (type) {
+      shadow.addEventListener(type, function (e) {
+        if (e.target.closest('[data-action=settings],[data-action=reopen]')) loadExtra();
+      });
+    });
     document.body.appendChild(host);
   }
 
+  var dialogTurn = 0;
   function render(html) {
+    dialogTurn++;
     if (!shadow) mount();
-    var style = shadow.querySelector('style');
+    var fallback = shadow.querySelector('style');
     shadow.innerHTML = html;
-    if (style) shadow.prepend(style);
+    if (fallback) shadow.prepend(fallback);
   }
 
   function rememberFocus() {
     if (shadow && shadow.activeElement) return;
-    returnFocus = document.activeElement;
+    // Look inside shadow roots: the opener may be in a declaration of ours.
+    var active = document.activeElement;
+    while (active && active.shadowRoot && active.shadowRoot.activeElement) active = active.shadowRoot.activeElement;
+    returnFocus = active;
   }
 
   function moveFocus(where, hadFocus) {
@@ -258,7 +502,7 @@
   function trapTab(e) {
     var modal = shadow.querySelector('[aria-modal=true]');
     if (!modal) return;
-    var items = modal.querySelectorAll('button,a[href],input:not([disabled])');
+    var items = modal.querySelectorAll('button,a[href],input:not([disabled]),summary');
     var first = items[0];
     var last = items[items.length - 1];
     var active = shadow.activeElement;
@@ -282,9 +526,24 @@
     if ('html' in effects) {
       render(effects.html);
       moveFocus(effects.focus, hadFocus);
+    } else if (effects.details) {
+      // The settings layer comes from the extra module, once it is here.
+      var turn = dialogTurn;
+      renderView(effects.details).then(
+        function (html) {
+          if (turn !== dialogTurn) return;
+          render(html);
+          moveFocus(effects.focus, hadFocus);
+        },
+        function (error) {
+          console.error(PREFIX + 'could not show the settings (' + error.message + ')');
+          dispatch('close');
+        }
+      );
     }
     if (effects.run) run(effects.run);
     if (effects.record) window.dispatchEvent(new CustomEvent('diffo-consent:change', { detail: effects.record }));
+    if (effects.refresh) renderDeclarations();
   }
 
   function dispatch(action) {
@@ -296,6 +555,7 @@
 
   function start(results) {
     core = wasm_bindgen;
+    if (results[1]) settingsBytes = results[1];
     var effects = JSON.parse(
       core.start(
         location.hostname,
@@ -305,13 +565,20 @@
         (navigator.languages || []).join(','),
         results[1],
         readStored(),
-        Date.now()
+        Date.now(),
+        navigator.globalPrivacyControl === true
       )
     );
     if (effects.error) throw new Error(effects.error);
     rememberFocus();
     apply(effects, false);
-    // Any page element with data-consent-open opens the settings.
+    // Any page element with data-consent-open opens the settings; the
+    // settings' module starts loading when the visitor heads for one.
+    ['pointerover', 'focusin'].forEach(function (type) {
+      document.addEventListener(type, function (e) {
+        if (e.target.closest && e.target.closest('[data-consent-open]')) loadExtra();
+      });
+    });
     document.addEventListener('click', function (e) {
       var opener = e.target.closest && e.target.closest('[data-consent-open]');
       if (!opener) return;

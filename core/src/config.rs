@@ -237,6 +237,27 @@ impl SiteConfig {
         }
     }
 
+    /// Applies settings in the compact form of [`crate::wire`]; `None` (and
+    /// nothing applied) if they cannot be read.
+    pub fn apply_wire(&mut self, settings: &[u8]) -> Option<()> {
+        for setting in crate::wire::decode(settings)? {
+            self.apply(setting);
+        }
+        Some(())
+    }
+
+    /// This config with the cookie declaration's texts (providers, purposes)
+    /// left out: what the banner needs to delete refused cookies, without
+    /// what only the settings layer shows.
+    pub fn without_declaration_texts(&self) -> SiteConfig {
+        let mut slim = self.clone();
+        for entry in &mut slim.cookies {
+            entry.provider.clear();
+            entry.purpose = Default::default();
+        }
+        slim
+    }
+
     /// Every setting of this config, so that applying them to the bare
     /// config of the same site gives this one back.
     pub fn settings(&self) -> Vec<Setting> {

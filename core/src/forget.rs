@@ -24,7 +24,8 @@ use crate::prelude::*;
 /// ```
 pub fn cookie_domains(hostname: &str) -> Vec<String> {
     let host = hostname.trim_end_matches('.').to_ascii_lowercase();
-    let is_ip = host.bytes().all(|b| b.is_ascii_digit() || b == b'.') || host.contains(':');
+    // A string search would pull panicking slice code into the wasm: bytes.
+    let is_ip = host.bytes().all(|b| b.is_ascii_digit() || b == b'.') || host.bytes().any(|b| b == b':');
     if is_ip || host.is_empty() {
         return Vec::new();
     }
@@ -32,6 +33,26 @@ pub fn cookie_domains(hostname: &str) -> Vec<String> {
     (0..labels.len().saturating_sub(1))
         .map(|i| labels[i..].join("."))
         .collect()
+}
+
+/// The `Path` values to delete a cookie on, for a page at `pathname`: the
+/// root and every directory down to the page itself, as far as ten levels
+/// (vendors set their cookies on `/`, but a cookie without a `Path` gets
+/// the page's directory).
+///
+/// ```
+/// use diffo_consent_core::forget::cookie_paths;
+/// assert_eq!(cookie_paths("/blog/2026/post"), ["/", "/blog", "/blog/2026", "/blog/2026/post"]);
+/// ```
+pub fn cookie_paths(pathname: &str) -> Vec<String> {
+    let mut out = vec!["/".to_string()];
+    let mut path = String::new();
+    for segment in pathname.split('/').filter(|s| !s.is_empty()).take(10) {
+        path.push('/');
+        path.push_str(segment);
+        out.push(path.clone());
+    }
+    out
 }
 
 /// Which present names to delete.
@@ -80,6 +101,15 @@ pub fn sweep(declaration: &[Entry], allowed: Choices, cookies: &[&str], local: &
 mod tests {
     use super::*;
     use crate::config::{Site, SiteConfig};
+
+    #[test]
+    fn path_levels() {
+        assert_eq!(cookie_paths("/"), ["/"]);
+        assert_eq!(cookie_paths(""), ["/"]);
+        assert_eq!(cookie_paths("/tietosuojaseloste"), ["/", "/tietosuojaseloste"]);
+        assert_eq!(cookie_paths("/a//b/"), ["/", "/a", "/a/b"]);
+        assert_eq!(cookie_paths(&"/x".repeat(50)).len(), 11);
+    }
 
     #[test]
     fn domain_levels() {

@@ -19,6 +19,8 @@ pub enum Arg {
     Str(String),
     /// A whole number.
     Int(i64),
+    /// `true` or `false`.
+    Bool(bool),
     /// An object of named arguments.
     Obj(Vec<(&'static str, Arg)>),
     /// `new Date()` at the moment of the call.
@@ -47,6 +49,14 @@ pub enum Command {
     /// Run the page's own `<script type="text/plain" data-consent>` tags that
     /// the given consent now allows (see [`page_script`]).
     ActivatePageScripts(Choices),
+    /// Push an object onto `window.dataLayer` (a Tag Manager event).
+    Push(Arg),
+    /// Delete the declared first-party cookies and storage keys of every
+    /// category the given consent does not allow (see [`crate::forget`]).
+    Forget(Choices),
+    /// Show the page's gated embeds the given consent allows, and
+    /// placeholders for the others (see [`crate::embed`]).
+    Embeds(Choices),
     /// Reload the page: something that ran is no longer allowed, and running
     /// code cannot be unloaded.
     Reload,
@@ -115,28 +125,55 @@ pub fn on_load() -> Vec<Command> {
     vec![consent_default()]
 }
 
+/// The Tag Manager event that announces a decision:
+/// `{event: "diffo_consent_update", diffo_consent: {necessary, analytics, marketing, social}}`.
+fn data_layer_event(allowed: Choices) -> Command {
+    let categories = Category::ALL
+        .iter()
+        .map(|&c| (c.key(), Arg::Bool(allowed.allows(c))))
+        .collect();
+    Command::Push(Arg::Obj(vec![
+        ("event", s("diffo_consent_update")),
+        ("diffo_consent", Arg::Obj(categories)),
+    ]))
+}
+
+/// The commands for a page view with no decision (yet): the declared
+/// cookies of every optional category go, and embeds show placeholders.
+pub fn undecided() -> Vec<Command> {
+    vec![Command::Forget(Choices::NONE), Command::Embeds(Choices::NONE)]
+}
+
 /// The commands that take the page from `ran` (the categories whose scripts
 /// already ran in this page view) to `allowed` (the visitor's consent now).
 ///
-/// Newly allowed categories get their vendor set-up and scripts; a category
-/// that ran and is no longer allowed gets its signals withdrawn and a
-/// [`Command::Reload`], because running code cannot be stopped.
+/// Every decision updates the Consent Mode signals, tells Tag Manager, and
+/// deletes the declared cookies of the categories it refuses. Newly allowed
+/// categories get their vendor set-up and scripts, and their embeds load. A
+/// category that ran and is withdrawn gets its signals withdrawn and, unless
+/// the site turned it off, a [`Command::Reload`], because running code
+/// cannot be stopped; after the reload nothing of it loads.
 pub fn transition(config: &SiteConfig, ran: Choices, allowed: Choices, lang: Lang) -> Vec<Command> {
-    let mut out = vec![consent_update(allowed)];
+    let mut out = vec![consent_update(allowed), data_layer_event(allowed)];
     let withdrawn: Vec<Category> = ran.added_since(allowed).collect();
-    if !withdrawn.is_empty() {
-        if withdrawn.contains(&Category::Marketing) && config.meta_pixel.is_some() {
-            out.push(Command::Fbq(vec![s("consent"), s("revoke")]));
-        }
-        out.push(Command::Reload);
-        return out;
+    if withdrawn.contains(&Category::Marketing) && config.meta_pixel.is_some() {
+        out.push(Command::Fbq(vec![s("consent"), s("revoke")]));
     }
     let added: Vec<Category> = allowed.added_since(ran).collect();
-    for &category in &added {
-        vendor_setup(config, category, lang, &mut out);
+    let reload = !withdrawn.is_empty() && config.reload_on_withdraw;
+    // With a reload coming, what was added loads on the reloaded page.
+    if !reload {
+        for &category in &added {
+            vendor_setup(config, category, lang, &mut out);
+        }
+        if !added.is_empty() {
+            out.push(Command::ActivatePageScripts(allowed));
+        }
     }
-    if !added.is_empty() {
-        out.push(Command::ActivatePageScripts(allowed));
+    out.push(Command::Forget(allowed));
+    out.push(Command::Embeds(allowed));
+    if reload {
+        out.push(Command::Reload);
     }
     out
 }
@@ -154,8 +191,16 @@ fn vendor_setup(config: &SiteConfig, category: Category, lang: Lang, out: &mut V
         }
         Category::Marketing => {
             if let Some(id) = &config.meta_pixel {
-                out.push(Command::Fbq(vec![s("consent"), s("grant")]));
+                // Initialised with consent revoked, then granted: the pixel
+                // sends nothing unless the grant arrives.
+                out.push(Command::Fbq(vec![s("consent"), s("revoke")]));
+                if !config.meta_automatic_matching {
+                    // Off: no automatic advanced matching from form fields and
+                    // no automatically detected events.
+                    out.push(Command::Fbq(vec![s("set"), s("autoConfig"), Arg::Bool(false), s(id)]));
+                }
                 out.push(Command::Fbq(vec![s("init"), s(id)]));
+                out.push(Command::Fbq(vec![s("consent"), s("grant")]));
                 out.push(Command::Fbq(vec![s("track"), s("PageView")]));
                 out.push(load(urls::FBEVENTS.to_string()));
             }
@@ -233,6 +278,9 @@ mod tests {
                 Command::Fbq(args) => format!("fbq {}", describe_args(args)),
                 Command::LoadScript { category, src } => format!("load {} {src}", category.key()),
                 Command::ActivatePageScripts(_) => "page scripts".to_string(),
+                Command::Push(arg) => format!("push {}", describe_args(std::slice::from_ref(arg))),
+                Command::Forget(c) => format!("forget {}", crate::protocol::mask(*c)),
+                Command::Embeds(c) => format!("embeds {}", crate::protocol::mask(*c)),
                 Command::Reload => "reload".to_string(),
             })
             .collect()
@@ -243,6 +291,7 @@ mod tests {
             .map(|a| match a {
                 Arg::Str(s) => s.clone(),
                 Arg::Int(n) => n.to_string(),
+                Arg::Bool(b) => b.to_string(),
                 Arg::Now => "now".to_string(),
                 Arg::Obj(fields) => {
                     let inner: Vec<String> = fields
@@ -281,6 +330,31 @@ mod tests {
         );
     }
 
+    /// The commands of a decision: the update, the Tag Manager event, then
+    /// `middle`, then forgetting and embeds for the allowed `mask`, then `tail`.
+    fn decision(update: &str, allowed: Choices, middle: &[&str], tail: &[&str]) -> Vec<String> {
+        let flag = |c: Category| allowed.allows(c);
+        let push = format!(
+            "push {{event=diffo_consent_update,diffo_consent={{necessary=true,analytics={},marketing={},social={}}}}}",
+            flag(Category::Analytics),
+            flag(Category::Marketing),
+            flag(Category::Social)
+        );
+        let mask = crate::protocol::mask(allowed);
+        let mut out = vec![update.to_string(), push];
+        out.extend(middle.iter().map(|s| s.to_string()));
+        out.push(format!("forget {mask}"));
+        out.push(format!("embeds {mask}"));
+        out.extend(tail.iter().map(|s| s.to_string()));
+        out
+    }
+
+    fn check_decision(ran: Choices, allowed: Choices, update: &str, middle: &[&str], tail: &[&str]) {
+        let expected = decision(update, allowed, middle, tail);
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        check(ran, allowed, &expected);
+    }
+
     #[test]
     fn script_decision_table() {
         use Category::*;
@@ -290,8 +364,10 @@ mod tests {
             "load analytics https://www.googletagmanager.com/gtag/js?id=G-DIFFOFI00",
         ];
         let pixel = [
-            "fbq consent grant",
+            "fbq consent revoke",
+            "fbq set autoConfig false 100000000000001",
             "fbq init 100000000000001",
+            "fbq consent grant",
             "fbq track PageView",
             "load marketing https://connect.facebook.net/en_US/fbevents.js",
         ];
@@ -301,45 +377,70 @@ mod tests {
             "load social https://platform.linkedin.com/in.js",
         ];
         let n = Choices::NONE;
-        // Reject all: only the signal that everything stays denied.
-        check(n, n, &[UPDATE_NONE]);
+        let scripts = ["page scripts"];
+        // Reject all: the signals stay denied, and refused cookies go.
+        check_decision(n, n, UPDATE_NONE, &[], &[]);
         // Each category alone loads exactly its own vendors.
-        check(
-            n,
-            only(Analytics),
-            &[&[UPDATE_ANALYTICS][..], &ga, &["page scripts"]].concat(),
-        );
-        check(
+        check_decision(n, only(Analytics), UPDATE_ANALYTICS, &[&ga[..], &scripts].concat(), &[]);
+        check_decision(
             n,
             only(Marketing),
-            &[&[UPDATE_MARKETING][..], &pixel, &["page scripts"]].concat(),
+            UPDATE_MARKETING,
+            &[&pixel[..], &scripts].concat(),
+            &[],
         );
-        check(
-            n,
-            only(Social),
-            &[&[UPDATE_NONE][..], &social, &["page scripts"]].concat(),
-        );
+        check_decision(n, only(Social), UPDATE_NONE, &[&social[..], &scripts].concat(), &[]);
         // Accept all.
-        check(
+        check_decision(
             n,
             Choices::ALL,
-            &[&[UPDATE_ALL][..], &ga, &pixel, &social, &["page scripts"]].concat(),
+            UPDATE_ALL,
+            &[&ga[..], &pixel, &social, &scripts].concat(),
+            &[],
         );
         // Adding a category to one that ran loads only the new one.
-        check(
-            only(Analytics),
-            Choices::ALL.with(Social, false),
-            &[&[UPDATE_ALL][..], &pixel, &["page scripts"]].concat(),
-        );
+        let two = Choices::ALL.with(Social, false);
+        check_decision(only(Analytics), two, UPDATE_ALL, &[&pixel[..], &scripts].concat(), &[]);
         // Saving the same choice again loads nothing twice.
-        check(only(Analytics), only(Analytics), &[UPDATE_ANALYTICS]);
-        // Withdrawing something that ran: signals down, then reload.
-        check(only(Analytics), n, &[UPDATE_NONE, "reload"]);
-        check(
+        check_decision(only(Analytics), only(Analytics), UPDATE_ANALYTICS, &[], &[]);
+        // Withdrawing something that ran: signals down, cookies gone, reload;
+        // a category added at the same time loads after the reload.
+        check_decision(only(Analytics), n, UPDATE_NONE, &[], &["reload"]);
+        check_decision(only(Analytics), only(Social), UPDATE_NONE, &[], &["reload"]);
+        check_decision(
             Choices::ALL,
             only(Social),
-            &[UPDATE_NONE, "fbq consent revoke", "reload"],
+            UPDATE_NONE,
+            &["fbq consent revoke"],
+            &["reload"],
         );
+    }
+
+    #[test]
+    fn withdrawal_without_reload_when_the_site_says_so() {
+        let mut config = SiteConfig::builtin(Site::DiffoFi).unwrap();
+        config.apply_json(r#"{"reloadOnWithdraw": false}"#).unwrap();
+        let commands = describe(&transition(
+            &config,
+            only(Category::Analytics),
+            only(Category::Social),
+            Lang::Fi,
+        ));
+        assert!(!commands.contains(&"reload".to_string()));
+        assert!(
+            commands.contains(&"load social https://www.instagram.com/embed.js".to_string()),
+            "{commands:?}"
+        );
+        assert!(commands.contains(&"forget 4".to_string()));
+    }
+
+    #[test]
+    fn automatic_matching_only_when_the_site_asks() {
+        let mut config = SiteConfig::builtin(Site::DiffoFi).unwrap();
+        config.apply_json(r#"{"metaAutomaticMatching": true}"#).unwrap();
+        let commands = describe(&transition(&config, Choices::NONE, only(Category::Marketing), Lang::Fi));
+        assert!(!commands.iter().any(|c| c.contains("autoConfig")), "{commands:?}");
+        assert!(commands.contains(&"fbq init 100000000000001".to_string()));
     }
 
     #[test]
@@ -350,16 +451,17 @@ mod tests {
             .unwrap();
         assert_eq!(
             describe(&transition(&config, Choices::NONE, Choices::ALL, Lang::Sv)),
-            [
+            decision(
                 UPDATE_ALL,
-                "load social https://platform.linkedin.com/in.js",
-                "page scripts"
-            ]
+                Choices::ALL,
+                &["load social https://platform.linkedin.com/in.js", "page scripts"],
+                &[]
+            )
         );
         // Without a pixel there is nothing to revoke.
         assert_eq!(
             describe(&transition(&config, Choices::ALL, Choices::NONE, Lang::Sv)),
-            [UPDATE_NONE, "reload"]
+            decision(UPDATE_NONE, Choices::NONE, &[], &["reload"])
         );
     }
 

@@ -26,7 +26,9 @@ mod prelude {
 pub mod api;
 pub mod category;
 pub mod config;
+pub mod css;
 pub mod declaration;
+pub mod embed;
 pub mod forget;
 pub mod gate;
 pub mod id;

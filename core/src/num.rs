@@ -15,10 +15,12 @@ use crate::prelude::*;
 /// assert_eq!(s, "00712345");
 /// ```
 pub fn push_padded(out: &mut String, mut n: u64, width: usize) {
+    // The digits, least significant first. (No indexing: a bounds check
+    // would bring panic formatting into the wasm.)
     let mut digits = [0u8; 20];
     let mut len = 0;
-    loop {
-        digits[len] = b'0' + (n % 10) as u8;
+    for slot in digits.iter_mut() {
+        *slot = b'0' + (n % 10) as u8;
         len += 1;
         n /= 10;
         if n == 0 {
@@ -28,7 +30,7 @@ pub fn push_padded(out: &mut String, mut n: u64, width: usize) {
     for _ in len..width {
         out.push('0');
     }
-    for &d in digits[..len].iter().rev() {
+    for &d in digits.iter().take(len).rev() {
         out.push(char::from(d));
     }
 }

@@ -31,9 +31,8 @@ use crate::json::{write_str, ObjectWriter};
 use crate::lang::{Lang, LangHints};
 use crate::num;
 use crate::prelude::*;
-use crate::session::{Action, Effects, Focus, Session};
+use crate::session::{Action, Effects, Focus, Layer, Session};
 use crate::time::Timestamp;
-use crate::wire;
 
 /// What the edge read from the page before starting.
 #[derive(Clone, Debug, Default)]
@@ -53,6 +52,8 @@ pub struct Page<'a> {
     pub config: Option<&'a [u8]>,
     /// The text under the storage key, if any.
     pub stored: Option<&'a str>,
+    /// `navigator.globalPrivacyControl` is true.
+    pub gpc: bool,
 }
 
 /// Starts a page view: recognises the site, applies the config, reads the
@@ -60,7 +61,11 @@ pub struct Page<'a> {
 /// session and the first effects, or the effects `{"error": …}` when the
 /// banner must not run (unknown site, unreadable config), in which case
 /// nothing at all may load.
-pub fn start(page: &Page<'_>, now: Timestamp, builtin: impl Fn(Site) -> Option<SiteConfig>) -> (Option<Session>, String) {
+pub fn start(
+    page: &Page<'_>,
+    now: Timestamp,
+    builtin: impl Fn(Site) -> Option<SiteConfig>,
+) -> (Option<Session>, String) {
     match configure(page, builtin) {
         Ok(config) => {
             let browser: Vec<String> = page
@@ -76,7 +81,7 @@ pub fn start(page: &Page<'_>, now: Timestamp, builtin: impl Fn(Site) -> Option<S
                 site_default: None,
                 browser: &browser,
             };
-            let (session, effects, report) = Session::start(config, page.stored, now, hints);
+            let (session, effects, report) = Session::start(config, page.stored, now, hints, page.gpc);
             let log = report.map(|reason| {
                 if reason.is_damage() {
                     ("warn", [&reason.message(), "; asking again"].concat())
@@ -107,9 +112,7 @@ fn configure(page: &Page<'_>, builtin: impl Fn(Site) -> Option<SiteConfig>) -> R
     };
     let mut config = builtin(site).ok_or("the built-in config cannot be read")?;
     if let Some(bytes) = page.config {
-        for setting in wire::decode(bytes).ok_or("the checked config cannot be read")? {
-            config.apply(setting);
-        }
+        config.apply_wire(bytes).ok_or("the checked config cannot be read")?;
     }
     Ok(config)
 }
@@ -131,6 +134,10 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
             match kind {
                 "set" => Action::Set(parse_choices(arg)?),
                 "lang" => Action::SwitchLang(Lang::from_code(arg).ok_or_else(|| unknown_action(text))?),
+                "allow" => match Category::from_key(arg) {
+                    Some(c) if c != Category::Necessary => Action::Allow(c),
+                    _ => return Err(unknown_action(text)),
+                },
                 "on" | "off" => match Category::from_key(arg) {
                     Some(c) if c != Category::Necessary => Action::Toggle(c, kind == "on"),
                     _ => return Err(unknown_action(text)),
@@ -159,6 +166,188 @@ pub fn act(session: &mut Session, action: &str, now: Timestamp, random: [u8; 16]
     }
 }
 
+/// What to delete for the categories `mask` does not allow, given the page's
+/// location and the names present (each list joined with newlines):
+/// `{"cookies":[…],"domains":[…],"paths":[…],"local":[…],"session":[…]}`.
+/// The edge deletes each cookie on every domain (and host-only) and path.
+pub fn forget(
+    session: &Session,
+    hostname: &str,
+    pathname: &str,
+    mask: u8,
+    cookies: &str,
+    local: &str,
+    session_keys: &str,
+) -> String {
+    fn lines(text: &str) -> Vec<&str> {
+        text.split('\n').filter(|s| !s.is_empty()).collect()
+    }
+    let sweep = crate::forget::sweep(
+        &session.config().cookies,
+        choices(mask),
+        &lines(cookies),
+        &lines(local),
+        &lines(session_keys),
+    );
+    let strings = |items: &[String]| array(&items.iter().map(|s| quoted(s)).collect::<Vec<_>>());
+    let mut w = ObjectWriter::new();
+    if !sweep.cookies.is_empty() {
+        w.raw("cookies", &strings(&sweep.cookies))
+            .raw("domains", &strings(&crate::forget::cookie_domains(hostname)))
+            .raw("paths", &strings(&crate::forget::cookie_paths(pathname)));
+    }
+    if !sweep.local.is_empty() {
+        w.raw("local", &strings(&sweep.local));
+    }
+    if !sweep.session.is_empty() {
+        w.raw("session", &strings(&sweep.session));
+    }
+    w.finish()
+}
+
+/// The settings layer's view model, for the UI module (see [`details`]).
+fn settings_model(session: &Session) -> String {
+    let view = session.settings_view();
+    ObjectWriter::new()
+        .str("view", "settings")
+        .str("site", view.config.site.domain())
+        .str("lang", view.lang.code())
+        .int("draft", mask(view.draft).into())
+        .bool("gpc", view.gpc)
+        .bool("policyChanged", view.policy_changed)
+        .finish()
+}
+
+/// The `data-consent-declaration` view model, for the UI module.
+pub fn declaration_model(session: &Session) -> String {
+    let mut w = ObjectWriter::new();
+    w.str("view", "declaration")
+        .str("site", session.config().site.domain())
+        .str("lang", session.lang().code());
+    match session.record() {
+        Some(r) => w.str("record", &r.to_json()),
+        None => w.raw("record", "null"),
+    };
+    w.finish()
+}
+
+/// Renders a view model of this module into markup: the work of
+/// `consent-extra.wasm`, which the edge loads when a view first needs it.
+/// `config` is the page's checked `data-config`, if any; `builtin` gives the
+/// site's built-in config.
+///
+/// The views: `settings` (the settings layer), `declaration` (a
+/// `data-consent-declaration` element), `placeholder`, and `embed`, which
+/// answers JSON rather than markup: what one gated embed shows, given the
+/// base model of an `embeds` command plus the element's `kind` (`frame` for an
+/// `<iframe data-consent data-src>`, `plugin` for a `data-consent-embed`
+/// element), `attr` (its category or vendor), `src`, `service` and `company`
+/// (its optional names). The answer is `{"src":…}` or `{"script":…}` to show
+/// it now, `{"html":…,"once":{…}}` for a placeholder and what "load this
+/// once" loads, or `{"error":…}`.
+pub fn details(
+    model: &str,
+    config: Option<&[u8]>,
+    builtin: impl Fn(Site) -> Option<SiteConfig>,
+) -> Result<String, String> {
+    use crate::json::{parse, Value};
+    let value = parse(model).map_err(|e| e.message())?;
+    let text = |key: &str| match value.get(key) {
+        Some(Value::Str(s)) => Ok(s.as_str()),
+        _ => Err(["the view model has no `", key, "`"].concat()),
+    };
+    let number = |key: &str| match value.get(key) {
+        Some(Value::Int(n)) => Ok(*n as u8),
+        _ => Err(["the view model has no `", key, "`"].concat()),
+    };
+    let flag = |key: &str| matches!(value.get(key), Some(Value::Bool(true)));
+    let lang = Lang::from_code(text("lang")?).ok_or("the view model has no language")?;
+    let site = Site::from_hostname(text("site")?).ok_or("the view model names no site")?;
+    let mut site_config = builtin(site).ok_or("the built-in config cannot be read")?;
+    if let Some(bytes) = config {
+        site_config
+            .apply_wire(bytes)
+            .ok_or("the checked config cannot be read")?;
+    }
+    match text("view")? {
+        "settings" => Ok(crate::view::settings(&crate::view::SettingsView {
+            config: &site_config,
+            lang,
+            draft: choices(number("draft")?),
+            gpc: flag("gpc"),
+            policy_changed: flag("policyChanged"),
+        })),
+        "declaration" => {
+            let record = match value.get("record") {
+                Some(Value::Str(text)) => Some(crate::record::parse_stored(text).map_err(|e| e.message())?),
+                _ => None,
+            };
+            Ok(crate::view::declaration(&site_config, lang, record.as_ref()))
+        }
+        "embed" => {
+            let (kind, attr, src) = (text("kind")?, text("attr")?, text("src")?);
+            let (service, company) = (text("service")?, text("company")?);
+            Ok(embed(
+                &site_config,
+                lang,
+                kind,
+                attr,
+                src,
+                service,
+                company,
+                number("mask")?,
+            ))
+        }
+        view => Err(["unknown view \"", view, "\""].concat()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn embed(
+    config: &SiteConfig,
+    lang: Lang,
+    kind: &str,
+    attr: &str,
+    src: &str,
+    service: &str,
+    company: &str,
+    mask: u8,
+) -> String {
+    use crate::embed::{frame, plugin, Embed, Verdict};
+    fn optional(s: &str) -> Option<&str> {
+        (!s.is_empty()).then_some(s)
+    }
+    let verdict = match kind {
+        "frame" => frame(attr, src, optional(service), optional(company), choices(mask)),
+        _ => plugin(attr, config, choices(mask), lang),
+    };
+    let load = |embed: &Embed| match embed {
+        Embed::Frame { src } => ObjectWriter::new().str("src", src).finish(),
+        Embed::Plugin { script } => ObjectWriter::new().str("script", script).finish(),
+    };
+    match verdict {
+        Verdict::Show(embed) => load(&embed),
+        Verdict::Placeholder {
+            embed,
+            category,
+            service,
+            company,
+        } => ObjectWriter::new()
+            .str("html", &crate::view::placeholder(lang, &service, &company, category))
+            .raw("once", &load(&embed))
+            .finish(),
+        Verdict::Invalid(reason) => error(&reason),
+    }
+}
+
+fn choices(mask: u8) -> Choices {
+    Choices {
+        analytics: mask & 1 != 0,
+        marketing: mask & 2 != 0,
+        social: mask & 4 != 0,
+    }
+}
+
 /// The effects object `{"error": message}`.
 pub fn error(message: &str) -> String {
     ObjectWriter::new().str("error", message).finish()
@@ -172,12 +361,7 @@ pub fn mask(choices: Choices) -> u8 {
 /// Whether a page script with `data-consent="attr"` may run under `mask`:
 /// `"run"`, `"hold"`, or the reason it never will.
 pub fn judge(attr: &str, mask: u8) -> String {
-    let allowed = Choices {
-        analytics: mask & 1 != 0,
-        marketing: mask & 2 != 0,
-        social: mask & 4 != 0,
-    };
-    match page_script(attr, allowed) {
+    match page_script(attr, choices(mask)) {
         PageScript::Run => "run".to_string(),
         PageScript::Hold => "hold".to_string(),
         PageScript::Invalid(why) => why,
@@ -198,7 +382,11 @@ pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> S
         w.str("store", text);
     }
     if effects.render {
-        w.str("html", &session.markup());
+        if let Layer::Settings { .. } = session.layer() {
+            w.raw("details", &settings_model(session));
+        } else {
+            w.str("html", &session.markup());
+        }
         match effects.focus {
             Focus::Keep => {}
             Focus::Dialog => {
@@ -213,7 +401,7 @@ pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> S
         }
     }
     if !effects.commands.is_empty() {
-        let commands: Vec<String> = effects.commands.iter().map(command).collect();
+        let commands: Vec<String> = effects.commands.iter().map(|c| command(c, session)).collect();
         w.raw("run", &array(&commands));
     }
     if effects.changed {
@@ -221,10 +409,13 @@ pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> S
             w.raw("record", &record.to_json());
         }
     }
+    if effects.refresh {
+        w.raw("refresh", "true");
+    }
     w.finish()
 }
 
-fn command(c: &Command) -> String {
+fn command(c: &Command, session: &Session) -> String {
     match c {
         Command::Gtag(args) | Command::Fbq(args) => {
             let name = if matches!(c, Command::Gtag(_)) { "gtag" } else { "fbq" };
@@ -234,6 +425,17 @@ fn command(c: &Command) -> String {
         }
         Command::LoadScript { category, src } => array(&[quoted("load"), quoted(category.key()), quoted(src)]),
         Command::ActivatePageScripts(allowed) => array(&[quoted("activate"), num::decimal(mask(*allowed).into())]),
+        Command::Push(object) => array(&[quoted("push"), arg(object)]),
+        Command::Forget(allowed) => array(&[quoted("forget"), num::decimal(mask(*allowed).into())]),
+        Command::Embeds(allowed) => {
+            let model = ObjectWriter::new()
+                .str("view", "embed")
+                .str("site", session.config().site.domain())
+                .str("lang", session.lang().code())
+                .int("mask", mask(*allowed).into())
+                .finish();
+            array(&[quoted("embeds"), model])
+        }
         Command::Reload => array(&[quoted("reload")]),
     }
 }
@@ -242,6 +444,7 @@ fn arg(a: &Arg) -> String {
     match a {
         Arg::Str(s) => quoted(s),
         Arg::Int(n) => num::decimal(*n),
+        Arg::Bool(b) => (if *b { "true" } else { "false" }).to_string(),
         Arg::Now => r#"{"$now":1}"#.to_string(),
         Arg::Obj(fields) => {
             let mut w = ObjectWriter::new();
@@ -303,12 +506,16 @@ mod tests {
         let (session, json) = start(&page("www.diffo.fi"), NOW);
         assert!(session.is_some());
         let e = effects(&json);
-        assert_eq!(keys(&e), ["log", "html", "focus", "run"]);
+        assert_eq!(keys(&e), ["log", "html", "focus", "run", "refresh"]);
         assert_eq!(e.get("focus"), Some(&Value::Str("dialog".into())));
         let Some(Value::Array(run)) = e.get("run") else {
             panic!()
         };
-        assert_eq!(run.len(), 1);
+        assert_eq!(run.len(), 3);
+        assert!(
+            json.contains(r#"}],["forget",0],["embeds",{"view":"embed","site":"diffo.fi","lang":"fi","mask":0}]]"#),
+            "{json}"
+        );
         assert!(
             json.contains(r#"["gtag","consent","default",{"ad_storage":"denied""#),
             "{json}"
@@ -325,16 +532,25 @@ mod tests {
     }
 
     fn checked(json: &str) -> Vec<u8> {
-        wire::encode(&crate::config::parse_settings(json).unwrap())
+        crate::wire::encode(&crate::config::parse_settings(json).unwrap())
     }
 
     #[test]
     fn a_checked_config_overrides_the_builtin_one() {
         let blob = checked(r#"{"googleAnalytics": "G-REAL1234", "socialPlugins": []}"#);
-        let (session, _) = start(&Page { config: Some(&blob), ..page("diffo.fi") }, NOW);
+        let (session, _) = start(
+            &Page {
+                config: Some(&blob),
+                ..page("diffo.fi")
+            },
+            NOW,
+        );
         let mut session = session.unwrap();
         let json = act(&mut session, "accept-all", NOW, [1; 16]);
-        assert!(json.contains(r#"["load","analytics","https://www.googletagmanager.com/gtag/js?id=G-REAL1234"]"#), "{json}");
+        assert!(
+            json.contains(r#"["load","analytics","https://www.googletagmanager.com/gtag/js?id=G-REAL1234"]"#),
+            "{json}"
+        );
         assert!(!json.contains("sdk.js") && !json.contains("in.js"), "{json}");
     }
 
@@ -366,7 +582,7 @@ mod tests {
         let mut session = session.unwrap();
         let json = act(&mut session, "accept-all", NOW, [3; 16]);
         let e = effects(&json);
-        assert_eq!(keys(&e), ["store", "html", "focus", "run", "record"]);
+        assert_eq!(keys(&e), ["store", "html", "focus", "run", "record", "refresh"]);
         let Some(Value::Str(stored)) = e.get("store") else {
             panic!()
         };
@@ -378,7 +594,7 @@ mod tests {
         );
         assert!(json.contains(r#"["gtag","js",{"$now":1}],["gtag","config","G-DIFFOCOM0"],["load","analytics","https://www.googletagmanager.com/gtag/js?id=G-DIFFOCOM0"]"#), "{json}");
         assert!(
-            json.contains(r#"["fbq","consent","grant"],["fbq","init","100000000000002"]"#),
+            json.contains(r#"["fbq","consent","revoke"],["fbq","set","autoConfig",false,"100000000000002"],["fbq","init","100000000000002"],["fbq","consent","grant"]"#),
             "{json}"
         );
         assert!(json.contains(r#"["activate",7]"#));
@@ -454,6 +670,131 @@ mod tests {
                 r#"{"log":[["warn","the stored decision is unreadable (not a consent record); asking again"]]"#
             ),
             "{json}"
+        );
+    }
+
+    #[test]
+    fn forget_names_what_to_delete_and_where() {
+        let (session, _) = start(&page("www.diffo.fi"), NOW);
+        let session = session.unwrap();
+        let json = forget(
+            &session,
+            "www.diffo.fi",
+            "/blog/post",
+            1,
+            "_ga\n_ga_DIFFOFI00\n_fbp\ntheme",
+            "li_adsId\nx",
+            "",
+        );
+        assert_eq!(
+            json,
+            r#"{"cookies":["_fbp"],"domains":["www.diffo.fi","diffo.fi"],"paths":["/","/blog","/blog/post"],"local":["li_adsId"]}"#
+        );
+        assert_eq!(
+            forget(&session, "www.diffo.fi", "/", 7, "_ga\n_fbp", "li_adsId", ""),
+            "{}"
+        );
+    }
+
+    fn builtin(site: Site) -> Option<SiteConfig> {
+        SiteConfig::builtin(site).ok()
+    }
+
+    /// The text of a JSON object nested in `json` under `key`.
+    fn nested<'a>(json: &'a str, key: &str, next: &str) -> &'a str {
+        json.split(&format!(r#""{key}":"#))
+            .nth(1)
+            .unwrap()
+            .split(&format!(r#","{next}""#))
+            .next()
+            .unwrap()
+    }
+
+    /// The embed model the edge sends for one element.
+    fn embed_model(kind: &str, attr: &str, src: &str, mask: u8) -> std::string::String {
+        format!(
+            r#"{{"view":"embed","site":"diffo.se","lang":"sv","mask":{mask},"kind":"{kind}","attr":"{attr}","src":"{src}","service":"","company":""}}"#
+        )
+    }
+
+    #[test]
+    fn embeds_answer_show_placeholder_or_error() {
+        let answer = |kind: &str, attr: &str, src: &str, mask: u8| {
+            details(&embed_model(kind, attr, src, mask), None, builtin).unwrap()
+        };
+        let yt = "https://www.youtube.com/embed/x";
+        assert_eq!(
+            answer("frame", "social", yt, 4),
+            r#"{"src":"https://www.youtube.com/embed/x"}"#
+        );
+        let placeholder = answer("frame", "social", yt, 0);
+        assert!(
+            placeholder.starts_with(r#"{"html":"<div class=\"dc-embed\""#),
+            "{placeholder}"
+        );
+        assert!(placeholder.contains("Innehåll från YouTube"));
+        assert!(placeholder.ends_with(r#","once":{"src":"https://www.youtube.com/embed/x"}}"#));
+        assert_eq!(
+            answer("plugin", "linkedin", "", 4),
+            r#"{"script":"https://platform.linkedin.com/in.js"}"#
+        );
+        assert!(answer("plugin", "linkedin", "", 0)
+            .ends_with(r#""once":{"script":"https://platform.linkedin.com/in.js"}}"#));
+        assert_eq!(
+            answer("frame", "social", "javascript:x", 4),
+            r#"{"error":"an embed's data-src is not an http(s) URL: \"javascript:x\""}"#
+        );
+        // A checked data-config without the plugin refuses it.
+        let blob = checked(r#"{"socialPlugins": ["facebook"]}"#);
+        assert_eq!(
+            details(&embed_model("plugin", "linkedin", "", 4), Some(&blob), builtin).unwrap(),
+            r#"{"error":"the site's config does not use the LinkedIn plugin"}"#
+        );
+    }
+
+    #[test]
+    fn the_settings_layer_comes_as_a_view_model_for_the_ui_module() {
+        let (session, _) = start(
+            &Page {
+                gpc: true,
+                ..page("diffo.fi")
+            },
+            NOW,
+        );
+        let mut session = session.unwrap();
+        let json = act(&mut session, "settings", NOW, [0; 16]);
+        assert_eq!(
+            json,
+            r#"{"details":{"view":"settings","site":"diffo.fi","lang":"fi","draft":0,"gpc":true,"policyChanged":false},"focus":"dialog"}"#
+        );
+        let model = nested(&json, "details", "focus");
+        let html = details(model, None, builtin).unwrap();
+        assert!(
+            html.contains(r#"aria-modal="true""#) && html.contains("Global Privacy Control"),
+            "{html}"
+        );
+        // A checked data-config reaches the UI module too.
+        let blob = checked(r#"{"googleAnalytics": null}"#);
+        let html = details(model, Some(&blob), builtin).unwrap();
+        assert!(!html.contains("Palvelut: Google Analytics"));
+    }
+
+    #[test]
+    fn declaration_models_render() {
+        let (session, _) = start(&page("diffo.se"), NOW);
+        let mut session = session.unwrap();
+        let before = details(&declaration_model(&session), None, builtin).unwrap();
+        assert!(before.contains("Du har inte gjort något val ännu."));
+        act(&mut session, "reject-all", NOW, [8; 16]);
+        let after = details(&declaration_model(&session), None, builtin).unwrap();
+        assert!(after.contains(session.record().unwrap().id.as_str()));
+        assert_eq!(
+            details("{}", None, builtin),
+            Err("the view model has no `lang`".to_string())
+        );
+        assert_eq!(
+            details(r#"{"view":"x","lang":"fi","site":"diffo.fi"}"#, None, builtin),
+            Err("unknown view \"x\"".to_string())
         );
     }
 }

@@ -55,6 +55,8 @@ pub enum Action {
     Toggle(Category, bool),
     /// The visitor picked a language.
     SwitchLang(Lang),
+    /// "Always allow" on an embed's placeholder: allow this category too.
+    Allow(Category),
 }
 
 /// Where keyboard focus should go after the glue re-renders.
@@ -86,6 +88,9 @@ pub struct Effects {
     pub render: bool,
     /// Where focus goes after rendering.
     pub focus: Focus,
+    /// The page's own views of the consent (the `data-consent-declaration`
+    /// tables, the embed placeholders) may have changed: render them again.
+    pub refresh: bool,
 }
 
 impl Effects {
@@ -96,6 +101,7 @@ impl Effects {
             changed: false,
             render: false,
             focus: Focus::Keep,
+            refresh: false,
         }
     }
 
@@ -122,6 +128,12 @@ pub struct Session {
     lang: Lang,
     chosen_lang: Option<Lang>,
     draft: Choices,
+    /// The browser sends Global Privacy Control: accept all leaves marketing
+    /// off, and the dialog says so.
+    gpc: bool,
+    /// The visitor decided on an older policy revision: the dialog says the
+    /// policy changed.
+    policy_changed: bool,
 }
 
 /// What [`Session::start`] found in storage, for the glue's console message.
@@ -136,6 +148,7 @@ impl Session {
         stored: Option<&str>,
         now: Timestamp,
         hints: LangHints<'_>,
+        gpc: bool,
     ) -> (Session, Effects, StartReport) {
         let parsed = stored.and_then(|text| parse_stored(text).ok());
         let chosen_lang = hints.chosen.or_else(|| parsed.as_ref().and_then(|r| r.chosen_lang));
@@ -154,8 +167,11 @@ impl Session {
             lang,
             chosen_lang,
             draft: Choices::NONE,
+            gpc,
+            policy_changed: false,
         };
         let mut effects = Effects::render(Focus::Dialog);
+        effects.refresh = true;
         effects.commands = gate::on_load();
         let report = match verdict {
             Verdict::Valid(record) => {
@@ -172,6 +188,8 @@ impl Session {
                 if !reason.is_damage() {
                     session.earlier = parsed.map(|r| (r.id, r.first_decision));
                 }
+                session.policy_changed = matches!(reason, AskReason::OlderRevision { .. });
+                effects.commands.extend(gate::undecided());
                 Some(reason)
             }
         };
@@ -183,7 +201,12 @@ impl Session {
     /// new consent id.
     pub fn handle(&mut self, action: Action, now: Timestamp, random: [u8; 16]) -> Effects {
         match action {
+            Action::AcceptAll if self.gpc => self.decide(Choices::ALL.with(Category::Marketing, false), now, random),
             Action::AcceptAll => self.decide(Choices::ALL, now, random),
+            Action::Allow(category) => {
+                let current = self.record.as_ref().map_or(Choices::NONE, |r| r.choices);
+                self.decide(current.with(category, true), now, random)
+            }
             Action::RejectAll | Action::Withdraw => self.decide(Choices::NONE, now, random),
             Action::Save => self.decide(self.draft, now, random),
             Action::Set(choices) => self.decide(choices, now, random),
@@ -216,7 +239,12 @@ impl Session {
             Action::SwitchLang(lang) => {
                 self.lang = lang;
                 self.chosen_lang = Some(lang);
-                Effects::render(Focus::LangButton(lang))
+                let mut effects = Effects::render(Focus::LangButton(lang));
+                effects.refresh = true;
+                // The placeholders speak the new language too.
+                let allowed = self.record.as_ref().map_or(Choices::NONE, |r| r.choices);
+                effects.commands.push(Command::Embeds(allowed));
+                effects
             }
         }
     }
@@ -252,6 +280,7 @@ impl Session {
             changed: true,
             render: true,
             focus: if was_open { Focus::Restore } else { Focus::Keep },
+            refresh: true,
         }
     }
 
@@ -280,9 +309,32 @@ impl Session {
         &self.config
     }
 
-    /// The markup of the dialog for the current state (see [`crate::view`]).
+    /// Whether the browser sends Global Privacy Control.
+    pub fn gpc(&self) -> bool {
+        self.gpc
+    }
+
+    /// Whether the visitor is asked again because the policy changed.
+    pub fn policy_changed(&self) -> bool {
+        self.policy_changed
+    }
+
+    /// The markup of the first layer or the reopen control for the current
+    /// state (see [`crate::view::render`]); empty while the settings layer
+    /// shows, which [`Session::settings_view`] describes.
     pub fn markup(&self) -> String {
         crate::view::render(self)
+    }
+
+    /// What the settings layer shows now.
+    pub fn settings_view(&self) -> crate::view::SettingsView<'_> {
+        crate::view::SettingsView {
+            config: &self.config,
+            lang: self.lang,
+            draft: self.draft,
+            gpc: self.gpc,
+            policy_changed: self.policy_changed,
+        }
     }
 }
 
@@ -300,7 +352,7 @@ mod tests {
             html_lang: Some("fi"),
             ..LangHints::default()
         };
-        Session::start(SiteConfig::builtin(Site::DiffoFi).unwrap(), stored, NOW, hints)
+        Session::start(SiteConfig::builtin(Site::DiffoFi).unwrap(), stored, NOW, hints, false)
     }
 
     fn loads(effects: &Effects) -> Vec<&str> {
@@ -319,7 +371,12 @@ mod tests {
         let (s, e, report) = start(None);
         assert_eq!(report, Some(AskReason::Missing));
         assert_eq!(s.layer(), Layer::Banner);
-        assert_eq!(e.commands, gate::on_load(), "only the Consent Mode default");
+        assert_eq!(
+            e.commands,
+            [gate::on_load(), gate::undecided()].concat(),
+            "the Consent Mode default, forgetting refused cookies, placeholders for embeds"
+        );
+        assert!(e.refresh);
         assert!(e.store.is_none() && !e.changed && e.render);
         assert_eq!(e.focus, Focus::Dialog);
         assert_eq!(s.lang(), Lang::Fi);
@@ -337,8 +394,9 @@ mod tests {
             Action::Close,
         ] {
             let e = s.handle(action, LATER, RANDOM);
+            let only_views = e.commands.iter().all(|c| matches!(c, Command::Embeds(_)));
             assert!(
-                e.store.is_none() && !e.changed && e.commands.is_empty(),
+                e.store.is_none() && !e.changed && only_views,
                 "{action:?} decided: {e:?}"
             );
             assert!(s.record().is_none());
@@ -436,6 +494,7 @@ mod tests {
             Some(&old.to_json()),
             much_later,
             hints,
+            false,
         );
         assert_eq!(report, Some(AskReason::Expired));
         assert!(loads(&e).is_empty());
@@ -461,5 +520,59 @@ mod tests {
         assert!(s.record().unwrap().choices.social);
         let e = s.handle(Action::Set(Choices::ALL), NOW, RANDOM);
         assert_eq!(e.focus, Focus::Keep, "nothing was open");
+    }
+
+    #[test]
+    fn gpc_keeps_marketing_off_unless_the_visitor_turns_it_on() {
+        let hints = LangHints::default();
+        let config = SiteConfig::builtin(Site::DiffoFi).unwrap();
+        let (mut s, _, _) = Session::start(config.clone(), None, NOW, hints.clone(), true);
+        assert!(s.gpc());
+        s.handle(Action::AcceptAll, NOW, RANDOM);
+        assert_eq!(
+            s.record().unwrap().choices,
+            Choices::ALL.with(Category::Marketing, false)
+        );
+        let (mut s, _, _) = Session::start(config, None, NOW, hints, true);
+        s.handle(Action::OpenSettings, NOW, RANDOM);
+        assert_eq!(s.draft(), Choices::NONE);
+        s.handle(Action::Toggle(Category::Marketing, true), NOW, RANDOM);
+        let e = s.handle(Action::Save, NOW, RANDOM);
+        assert!(
+            s.record().unwrap().choices.marketing,
+            "an explicit choice beats the signal"
+        );
+        assert!(loads(&e).contains(&"https://connect.facebook.net/en_US/fbevents.js"));
+    }
+
+    #[test]
+    fn always_allow_adds_one_category_to_the_decision() {
+        let (mut s, _, _) = start(None);
+        s.handle(Action::Set(Choices::NONE.with(Category::Analytics, true)), NOW, RANDOM);
+        let id = s.record().unwrap().id.clone();
+        let e = s.handle(Action::Allow(Category::Social), LATER, [4; 16]);
+        let record = s.record().unwrap();
+        assert_eq!(
+            record.choices,
+            Choices::NONE
+                .with(Category::Analytics, true)
+                .with(Category::Social, true)
+        );
+        assert_eq!(record.id, id);
+        assert_eq!(loads(&e).len(), 3, "only the social plugins: {e:?}");
+        assert!(e.commands.contains(&Command::Embeds(record.choices)));
+    }
+
+    #[test]
+    fn a_changed_policy_is_noticed_only_then() {
+        let (mut s, _, _) = start(None);
+        assert!(!s.policy_changed());
+        let stored = s.handle(Action::RejectAll, NOW, RANDOM).store.unwrap();
+        let mut revised = SiteConfig::builtin(Site::DiffoFi).unwrap();
+        revised.revision = 2;
+        let (s, _, report) = Session::start(revised, Some(&stored), LATER, LangHints::default(), false);
+        assert_eq!(report, Some(AskReason::OlderRevision { stored: 1, current: 2 }));
+        assert!(s.policy_changed());
+        assert_eq!(s.layer(), Layer::Banner);
     }
 }

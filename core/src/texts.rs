@@ -1,5 +1,10 @@
 //! The dialog's texts, compiled from `locales/{fi,en,sv}/*.ftl` at build time.
 //!
+//! Each file is a group with its own module and `Msg` enum: [`banner`] (the
+//! first layer, in `consent.wasm`) and [`details`] (the settings layer, the
+//! cookie declaration and placeholders, in the lazily loaded
+//! `consent-ui.wasm`). Code that uses one group carries only its texts.
+//!
 //! `build.rs` checks that every message exists in every language with the
 //! same variables, so looking a message up cannot fail. Formatting cannot
 //! fail either: a variable the caller did not supply is written as
@@ -18,27 +23,25 @@ pub enum Part {
     Var(Var),
 }
 
-include!(concat!(env!("OUT_DIR"), "/texts.rs"));
-
-/// The compiled parts of `msg` in `lang`.
-pub fn parts(lang: Lang, msg: Msg) -> &'static [Part] {
-    let table = match lang {
-        Lang::Fi => &FI,
-        Lang::En => &EN,
-        Lang::Sv => &SV,
-    };
-    table[msg as usize]
+/// A compiled message of some group.
+pub trait Message: Copy {
+    /// The Fluent id, with `.attribute` for attributes.
+    fn id(self) -> &'static str;
+    /// The compiled parts of this message in `lang`.
+    fn parts(self, lang: Lang) -> &'static [Part];
 }
+
+include!(concat!(env!("OUT_DIR"), "/texts.rs"));
 
 /// `msg` in `lang` with its variables filled in from `args`.
 ///
 /// ```
-/// use diffo_consent_core::{lang::Lang, texts::{format, Msg, Var}};
-/// assert_eq!(format(Lang::Sv, Msg::ButtonRejectAll, &[]), "Avvisa alla");
-/// assert_eq!(format(Lang::En, Msg::SettingsServices, &[(Var::Services, "Meta Pixel")]), "Services: Meta Pixel");
+/// use diffo_consent_core::{lang::Lang, texts::{banner, details, format, Var}};
+/// assert_eq!(format(Lang::Sv, banner::Msg::ButtonRejectAll, &[]), "Avvisa alla");
+/// assert_eq!(format(Lang::En, details::Msg::SettingsServices, &[(Var::Services, "Meta Pixel")]), "Services: Meta Pixel");
 /// ```
-pub fn format(lang: Lang, msg: Msg, args: &[(Var, &str)]) -> Cow<'static, str> {
-    match parts(lang, msg) {
+pub fn format<M: Message>(lang: Lang, msg: M, args: &[(Var, &str)]) -> Cow<'static, str> {
+    match msg.parts(lang) {
         [Part::Text(t)] => Cow::Borrowed(t),
         parts => {
             let mut out = String::new();
@@ -61,8 +64,19 @@ pub fn format(lang: Lang, msg: Msg, args: &[(Var, &str)]) -> Cow<'static, str> {
 }
 
 /// Shorthand for a message without variables.
-pub fn text(lang: Lang, msg: Msg) -> Cow<'static, str> {
+pub fn text<M: Message>(lang: Lang, msg: M) -> Cow<'static, str> {
     format(lang, msg, &[])
+}
+
+/// Every message of every group, as (id, parts in each language), for tests.
+#[cfg(test)]
+fn every_message() -> Vec<(&'static str, [&'static [Part]; 3])> {
+    fn of<M: Message>(all: &[M]) -> Vec<(&'static str, [&'static [Part]; 3])> {
+        all.iter()
+            .map(|m| (m.id(), [m.parts(Lang::Fi), m.parts(Lang::En), m.parts(Lang::Sv)]))
+            .collect()
+    }
+    [of(&banner::Msg::ALL), of(&details::Msg::ALL)].concat()
 }
 
 #[cfg(test)]
@@ -85,16 +99,34 @@ mod tests {
         bundle
     }
 
+    fn render(parts: &[Part], args: &[(Var, &str)]) -> String {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Var(v) => out.push_str(args.iter().find(|(k, _)| k == v).map(|(_, s)| *s).unwrap_or("?")),
+            }
+        }
+        out
+    }
+
     /// Every message formats without error in every language with the Fluent
     /// runtime, and the compiled form gives exactly the same text.
     #[test]
     fn every_message_in_every_language_matches_fluent() {
-        for lang in Lang::ALL {
+        let samples: Vec<(Var, std::string::String)> =
+            Var::ALL.iter().map(|v| (*v, format!("<{}>", v.name()))).collect();
+        let args: Vec<(Var, &str)> = samples.iter().map(|(v, s)| (*v, s.as_str())).collect();
+        let mut fluent_args = FluentArgs::new();
+        for (var, value) in &samples {
+            fluent_args.set(var.name(), value.as_str());
+        }
+        for (i, lang) in Lang::ALL.into_iter().enumerate() {
             let bundle = bundle(lang);
-            for msg in Msg::ALL {
-                let (id, attr) = match msg.id().split_once('.') {
+            for (full_id, parts) in every_message() {
+                let (id, attr) = match full_id.split_once('.') {
                     Some((id, attr)) => (id, Some(attr)),
-                    None => (msg.id(), None),
+                    None => (full_id, None),
                 };
                 let message = bundle
                     .get_message(id)
@@ -103,14 +135,12 @@ mod tests {
                     Some(a) => message.get_attribute(a).expect("attribute").value(),
                     None => message.value().expect("value"),
                 };
-                let mut fluent_args = FluentArgs::new();
-                fluent_args.set("services", "Google Analytics, Meta Pixel");
                 let mut errors = vec![];
                 let expected = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
-                assert!(errors.is_empty(), "{} {}: {errors:?}", lang.code(), msg.id());
-                let ours = format(lang, msg, &[(Var::Services, "Google Analytics, Meta Pixel")]);
-                assert_eq!(ours, expected, "{} {}", lang.code(), msg.id());
-                assert!(!ours.trim().is_empty(), "{} {} is empty", lang.code(), msg.id());
+                assert!(errors.is_empty(), "{} {full_id}: {errors:?}", lang.code());
+                let ours = render(parts[i], &args);
+                assert_eq!(ours, expected, "{} {full_id}", lang.code());
+                assert!(!ours.trim().is_empty(), "{} {full_id} is empty", lang.code());
             }
         }
     }
@@ -118,25 +148,18 @@ mod tests {
     #[test]
     fn languages_really_differ() {
         // A message copied untranslated into another language is a mistake
-        // this catches (names of languages excepted, of which there are none).
-        for msg in Msg::ALL {
-            assert_ne!(
-                text(Lang::Fi, msg),
-                text(Lang::Sv, msg),
-                "{} is the same in fi and sv",
-                msg.id()
-            );
-            assert_ne!(
-                text(Lang::En, msg),
-                text(Lang::Sv, msg),
-                "{} is the same in en and sv",
-                msg.id()
-            );
+        // this catches.
+        for (id, [fi, en, sv]) in every_message() {
+            assert_ne!(render(fi, &[]), render(sv, &[]), "{id} is the same in fi and sv");
+            assert_ne!(render(en, &[]), render(sv, &[]), "{id} is the same in en and sv");
         }
     }
 
     #[test]
     fn missing_arguments_never_fail() {
-        assert_eq!(format(Lang::Fi, Msg::SettingsServices, &[]), "Palvelut: {$services}");
+        assert_eq!(
+            format(Lang::Fi, details::Msg::SettingsServices, &[]),
+            "Palvelut: {$services}"
+        );
     }
 }

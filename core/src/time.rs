@@ -71,12 +71,12 @@ impl Timestamp {
             (19, b'.'),
             (23, b'Z'),
         ] {
-            if b[i] != sep {
+            if b.get(i) != Some(&sep) {
                 return None;
             }
         }
         let num = |from: usize, to: usize| -> Option<u32> {
-            b[from..to]
+            b.get(from..to)?
                 .iter()
                 .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
         };
@@ -93,6 +93,11 @@ impl Timestamp {
 }
 
 impl Timestamp {
+    /// The UTC calendar date: year, month (1 to 12), day.
+    pub fn date(self) -> (u32, u32, u32) {
+        civil_from_days(self.0 / MS_PER_DAY)
+    }
+
     /// The ISO 8601 form that [`Timestamp::parse_iso`] reads back.
     pub fn to_iso(self) -> String {
         let (y, mo, d) = civil_from_days(self.0 / MS_PER_DAY);

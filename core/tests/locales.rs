@@ -29,9 +29,10 @@ fn refused(texts: [&str; 3], expected: &[&str]) {
 #[test]
 fn compiles_consistent_texts() {
     let code = compile(&sources([GOOD, GOOD, GOOD])).expect("compiles");
+    assert!(code.contains("pub mod test {"), "a module per file: {code}");
     assert!(code.contains("Msg::ByeAriaLabel => \"bye.aria-label\""), "{code}");
     assert!(
-        code.contains("&[Part::Text(\"Hello \"), Part::Var(Var::Name)]"),
+        code.contains("&[Part::Text(\"Hello \"), Part::Var(super::Var::Name)]"),
         "{code}"
     );
 }
@@ -91,6 +92,20 @@ fn refuses_unsupported_fluent_features() {
     refused(
         [GOOD, GOOD, term],
         &["locales/sv/test.ftl: term `-brand`: terms are not supported; write the text out"],
+    );
+}
+
+#[test]
+fn refuses_a_message_in_differently_named_files() {
+    let mut moved = sources([GOOD, GOOD, GOOD]);
+    moved[2].name = "locales/sv/other.ftl".to_string();
+    let errors = compile(&moved).unwrap_err();
+    assert!(
+        errors.contains(
+            &"`bye` is in locales/sv/other.ftl but in locales/fi/test.ftl for fi; keep it in files of the same name"
+                .to_string()
+        ),
+        "{errors:?}"
     );
 }
 

@@ -16,6 +16,7 @@ import {
   press,
   idle,
   everything,
+  settingsShown,
   SITES,
 } from './harness.mjs';
 
@@ -58,7 +59,8 @@ for (const [site, s] of Object.entries(SITES)) {
     assert.deepEqual(requested(visitor), everything(site));
     assert.deepEqual(await ran(page), ['fbevents', 'fbsdk', 'gtag', 'instagram', 'linkedin']);
     // Consent Mode: the default, then the update, both before the tag's config.
-    const gtagQueue = (await page.evaluate(() => window.__gtagQueue)).map((a) => JSON.parse(a));
+    // (Only gtag's own commands: the queue also holds Tag Manager events.)
+    const gtagQueue = (await page.evaluate(() => window.__gtagQueue)).map((a) => JSON.parse(a)).filter(Array.isArray);
     assert.deepEqual(gtagQueue[0].slice(0, 2), ['consent', 'default']);
     assert.deepEqual(gtagQueue[1], [
       'consent',
@@ -67,9 +69,24 @@ for (const [site, s] of Object.entries(SITES)) {
     ]);
     assert.equal(gtagQueue[2][0], 'js');
     assert.deepEqual(gtagQueue[3], ['config', s.ga]);
-    // Meta: consent granted before init.
+    // Meta: initialised with consent revoked and without automatic matching,
+    // then granted.
     const fbqQueue = (await page.evaluate(() => window.__fbqQueue)).map((a) => JSON.parse(a));
-    assert.deepEqual(fbqQueue, [['consent', 'grant'], ['init', s.pixel], ['track', 'PageView']]);
+    assert.deepEqual(fbqQueue, [
+      ['consent', 'revoke'],
+      ['set', 'autoConfig', false, s.pixel],
+      ['init', s.pixel],
+      ['consent', 'grant'],
+      ['track', 'PageView'],
+    ]);
+    // Tag Manager hears the decision.
+    assert.ok(
+      await page.evaluate(() =>
+        window.dataLayer.some(
+          (e) => e.event === 'diffo_consent_update' && e.diffo_consent.marketing === true && e.diffo_consent.social === true,
+        ),
+      ),
+    );
     // The page's own analytics script ran.
     assert.ok(await page.evaluate(() => window.dataLayer.some((e) => e.event === 'diffo_page')));
     // The banner made way for the reopen control.
@@ -116,6 +133,7 @@ for (const [category, expected] of [
     const page = await visitor.open(origin('diffosolutions.com') + '/');
     await settled(page);
     await press(page, '[data-action="settings"]');
+    await settingsShown(page);
     const switches = control(page, 'input[data-category]');
     assert.deepEqual(await switches.evaluateAll((els) => els.map((e) => [e.dataset.category, e.checked, e.disabled])), [
       ['necessary', true, true],
@@ -137,6 +155,7 @@ for (const [category, expected] of [
     assert.deepEqual(requested(visitor), expected);
     // The reopened settings show the stored choice.
     await press(page, '[data-action="reopen"]');
+    await settingsShown(page);
     assert.ok(await control(page, `input[data-category="${category}"]`).isChecked());
     await visitor.close();
   });
@@ -150,6 +169,7 @@ test('a no stays a no: withdrawing after accepting reloads the page and nothing 
   await idle(page);
   const accepted = await stored(page);
   await press(page, '[data-action="reopen"]');
+  await settingsShown(page);
   const reloaded = page.waitForEvent('load');
   visitor.thirdParty.length = 0;
   await control(page, '[data-action="reject-all"]').click();
@@ -184,6 +204,9 @@ test('the JavaScript API: get, set, withdraw, show, the change event, and refuse
     }
     const afterRefused = api.get();
     await api.show();
+    for (let i = 0; i < 100 && !document.querySelector('#diffo-consent').shadowRoot.querySelector('[aria-modal=true]'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const settingsOpen = !!document.querySelector('#diffo-consent').shadowRoot.querySelector('[aria-modal=true]');
     return { same: readyValue === api, before, afterSet, refused, afterRefused, events, settingsOpen };
   });
@@ -226,6 +249,7 @@ test('a data-config overrides the built-in settings: real ids, fewer plugins', a
   const page = await visitor.open(`${base}/test/configured`);
   await settled(page);
   await press(page, '[data-action="settings"]');
+  await settingsShown(page);
   assert.deepEqual(await control(page, '.dc-svc').allTextContents(), ['Palvelut: Google Analytics', 'Palvelut: LinkedIn']);
   await press(page, '[data-action="accept-all"]');
   await idle(page);

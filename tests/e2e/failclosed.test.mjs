@@ -145,6 +145,7 @@ test('really blocked storage: a sandboxed frame without same-origin still gets a
   );
   assert.deepEqual(requested(visitor), []);
   assert.deepEqual(visitor.pageErrors, []);
+  assert.deepEqual(visitor.console.filter((m) => m.startsWith('error')), [], 'nothing fails in the frame');
   await visitor.close();
 });
 
@@ -189,12 +190,12 @@ test('an invalid or missing config, or an unknown site, fails closed with a clea
     [`${base}/test/bad`, 'invalid config: `googleAnalytics` must be a GA4 measurement id like "G-ABC123XYZ" or null, got "UA-1234-5"'],
     [`${base}/test/missing`, 'could not load the config /test/nowhere.json (HTTP 404)'],
     [`${base}/test/site`, 'data-site="diffo.de" is not one of diffo.fi, diffosolutions.com, diffo.se'],
-    [`${base}/test/no-checker`, 'could not load the config checker (HTTP 404)'],
+    [`${base}/test/no-checker`, 'could not load consent-extra.wasm (HTTP 404)'],
     [`http://unknown.localhost:${PORT}/test/unknown`, 'this page\'s host "unknown.localhost" is not a Diffo site'],
   ]) {
     const visitor = await newVisitor(browser, { pages });
     if (url.endsWith('no-checker')) {
-      await visitor.context.route('**/consent/consent-config.wasm*', (route) => route.fulfill({ status: 404, body: '' }));
+      await visitor.context.route('**/consent/consent-extra.wasm*', (route) => route.fulfill({ status: 404, body: '' }));
     }
     const page = await openWithStored(visitor, url, accepted);
     await settled(page);

@@ -56,7 +56,7 @@ export function vendorOf(url) {
 // it ran, copy the queue it was given, and set the vendor's cookie.
 const STUB_BODIES = {
   gtag: `(window.__ran = window.__ran || []).push('gtag');
-    window.__gtagQueue = Array.from(window.dataLayer || [], (a) => JSON.stringify(Array.from(a)));
+    window.__gtagQueue = Array.from(window.dataLayer || [], (a) => JSON.stringify(a.length === undefined ? a : Array.from(a)));
     document.cookie = '_ga=GA1.1.123.456; path=/; max-age=63072000';`,
   fbevents: `(window.__ran = window.__ran || []).push('fbevents');
     window.__fbqQueue = (window.fbq && window.fbq.queue || []).map((a) => JSON.stringify(Array.from(a)));
@@ -134,6 +134,15 @@ export const requested = (visitor) => [...visitor.thirdParty].sort();
 export function everything(site) {
   const s = SITES[site];
   return [`gtag:${s.ga}`, 'fbevents', `fbsdk:${s.fbLocale}`, 'instagram', 'linkedin'].sort();
+}
+
+/** Waits until the settings layer shows (it is rendered by the extra module,
+ * which loads when first needed). */
+export async function settingsShown(page) {
+  await page.waitForFunction(() => {
+    const host = document.querySelector('#diffo-consent');
+    return !!(host && host.shadowRoot.querySelector('[aria-modal=true]'));
+  });
 }
 
 /** Clicks a dialog control and waits for the effects to land. */

@@ -2,7 +2,7 @@
 // keeps focus inside, Escape closes it, and focus returns where it was.
 
 import { test, before, after } from 'node:test';
-import { assert, launch, newVisitor, origin, settled, stored, requested, idle, everything } from './harness.mjs';
+import { assert, launch, newVisitor, origin, settled, stored, requested, idle, everything, settingsShown } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -62,17 +62,24 @@ test('keyboard only: open the settings, turn on a category with Space, save with
   await tabs(page, 7);
   assert.equal(await focused(page), 'action:settings');
   await page.keyboard.press('Enter');
+  await settingsShown(page);
   assert.equal(await focused(page), 'dialog', 'focus moves into the settings layer');
-  // Every control of the settings layer, in order; the disabled switch is skipped.
-  assert.deepEqual(await tabs(page, 11), [
+  // Every control of the settings layer, in order; the disabled switch is
+  // skipped; each category's cookie declaration folds out from its summary.
+  const declaration = 'summary:Evästeet ja tallennetut tiedot';
+  assert.deepEqual(await tabs(page, 15), [
     'action:close',
     'lang:fi',
     'lang:en',
     'lang:sv',
     'a:Lue tietosuojaseloste',
+    declaration,
     'switch:analytics',
+    declaration,
     'switch:marketing',
+    declaration,
     'switch:social',
+    declaration,
     'action:reject-all',
     'action:save',
     'action:accept-all',
@@ -84,14 +91,15 @@ test('keyboard only: open the settings, turn on a category with Space, save with
   assert.deepEqual(await tabs(page, 5, 'Shift+Tab'), [
     'action:save',
     'action:reject-all',
+    declaration,
     'switch:social',
-    'switch:marketing',
-    'switch:analytics',
+    declaration,
   ]);
-  await page.keyboard.press('Tab');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(page), 'switch:marketing');
   await page.keyboard.press('Space');
   assert.deepEqual(requested(visitor), []);
-  await tabs(page, 3);
+  await tabs(page, 5);
   assert.equal(await focused(page), 'action:save');
   await page.keyboard.press('Enter');
   await idle(page);
@@ -107,6 +115,7 @@ test('Escape closes the settings without deciding; the first layer stays until a
   await settled(page);
   await tabs(page, 7);
   await page.keyboard.press('Enter');
+  await settingsShown(page);
   await page.keyboard.press('Tab');
   await page.keyboard.press('Escape');
   assert.equal(await focused(page), 'dialog', 'back on the first layer');
@@ -131,15 +140,17 @@ test('a page link with data-consent-open reopens the settings and gets focus bac
   await page.locator('footer a[data-consent-open]').focus();
   assert.equal(await focused(page), 'page:settings-link');
   await page.keyboard.press('Enter');
+  await settingsShown(page);
   assert.equal(await focused(page), 'dialog');
   assert.equal(await page.evaluate(() => location.hash), '', 'the link did not navigate');
   // Accept all from the reopened settings with the keyboard.
-  await tabs(page, 11);
+  await tabs(page, 15);
   assert.equal(await focused(page), 'action:accept-all');
   await page.keyboard.press('Escape');
   assert.equal(await focused(page), 'page:settings-link', 'focus returns to the link that opened the dialog');
   await page.keyboard.press('Enter');
-  await tabs(page, 11);
+  await settingsShown(page);
+  await tabs(page, 15);
   await page.keyboard.press('Enter');
   await idle(page);
   assert.deepEqual(requested(visitor), everything('diffo.fi'));
@@ -154,6 +165,7 @@ test('the reopen control works from the keyboard and reaches the same choices in
   await page.evaluate(() => window.diffoConsent.acceptAll());
   await page.locator('#diffo-consent [data-action="reopen"]').focus();
   await page.keyboard.press('Enter');
+  await settingsShown(page);
   assert.equal(await focused(page), 'dialog');
   assert.deepEqual(
     await page.evaluate(() =>

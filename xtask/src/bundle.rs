@@ -1,8 +1,9 @@
 //! Builds what a site serves under `/consent/`: `consent.js` (the edge in
 //! `www/consent.js` around the wasm-bindgen glue, with the stylesheet inlined,
 //! minified by terser), `consent.wasm` (the release build of the root crate)
-//! and `consent-config.wasm` (the config checker, `config/`, loaded only for
-//! a `data-config`), both optimised by binaryen's `wasm-opt -Oz`.
+//! and `consent-extra.wasm` (`extra/`: the config checker and the views beyond
+//! the first layer, loaded when first needed), both optimised by binaryen's
+//! `wasm-opt -Oz`.
 
 use crate::{root, run, run_with};
 use diffo_consent_core::json::write_str;
@@ -14,8 +15,8 @@ use std::process::Command;
 pub struct Bundle {
     /// What a first-time visitor downloads to see the banner.
     pub files: Vec<PathBuf>,
-    /// The config checker, downloaded only by pages with a `data-config`.
-    pub checker: PathBuf,
+    /// The extra module, downloaded only when a page first needs it.
+    pub extra: PathBuf,
 }
 
 /// The wasm features the Rust toolchain emits for wasm32-unknown-unknown,
@@ -43,6 +44,8 @@ pub fn build() -> Result<Bundle, String> {
             "wasm32-unknown-unknown",
             "-p",
             "diffo-consent",
+            "-p",
+            "diffo-consent-extra",
         ],
     )?;
     let gen = target.join("consent-gen");
@@ -64,8 +67,11 @@ pub fn build() -> Result<Bundle, String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let wasm = out.join("consent.wasm");
     optimise(&gen.join("consent_bg.wasm"), &wasm)?;
-    let checker = out.join("consent-config.wasm");
-    optimise(&target.join("wasm32-unknown-unknown/release/diffo_consent_config.wasm"), &checker)?;
+    let extra = out.join("consent-extra.wasm");
+    optimise(
+        &target.join("wasm32-unknown-unknown/release/diffo_consent_extra.wasm"),
+        &extra,
+    )?;
 
     let glue = String::from_utf8(read(&gen.join("consent.js"))?).map_err(|e| e.to_string())?;
     let edge = String::from_utf8(read(&root.join("www/consent.js"))?).map_err(|e| e.to_string())?;
@@ -74,9 +80,9 @@ pub fn build() -> Result<Bundle, String> {
     let source = assemble(
         &edge,
         &glue,
-        &minify_css(&css),
+        &diffo_consent_core::css::minify(&css),
         &versioned("consent.wasm", &wasm)?,
-        &versioned("consent-config.wasm", &checker)?,
+        &versioned("consent-extra.wasm", &extra)?,
     )?;
     let unminified = gen.join("consent.full.js");
     std::fs::write(&unminified, source).map_err(|e| e.to_string())?;
@@ -99,7 +105,7 @@ pub fn build() -> Result<Bundle, String> {
     eprintln!("built {}", out.display());
     Ok(Bundle {
         files: vec![js, wasm],
-        checker,
+        extra,
     })
 }
 
@@ -126,13 +132,13 @@ fn js_string(s: &str) -> String {
 
 /// Fills the edge's placeholders. Each must appear exactly once, so that a
 /// renamed placeholder is a build error rather than a broken banner.
-fn assemble(edge: &str, glue: &str, css: &str, wasm_url: &str, checker_url: &str) -> Result<String, String> {
+fn assemble(edge: &str, glue: &str, css: &str, wasm_url: &str, extra_url: &str) -> Result<String, String> {
     let mut out = edge.to_string();
     for (placeholder, value) in [
         ("'@STORAGE_KEY@'", js_string(STORAGE_KEY)),
         ("'@CSS@'", js_string(css)),
         ("'@WASM@'", js_string(wasm_url)),
-        ("'@CHECKER@'", js_string(checker_url)),
+        ("'@EXTRA@'", js_string(extra_url)),
         ("/*@GLUE@*/", glue.to_string()),
     ] {
         if out.matches(placeholder).count() != 1 {
@@ -150,59 +156,20 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Strips comments and needless whitespace from the stylesheet. It keeps a
-/// space wherever one could matter (between words, before a `:` that may
-/// start a pseudo-class), so the rules mean exactly what they meant.
-pub fn minify_css(css: &str) -> String {
-    let mut without_comments = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(start) = rest.find("/*") {
-        without_comments.push_str(&rest[..start]);
-        match rest[start..].find("*/") {
-            Some(end) => rest = &rest[start + end + 2..],
-            None => rest = "",
-        }
-    }
-    without_comments.push_str(rest);
-    let mut out = String::with_capacity(without_comments.len());
-    let mut pending_space = false;
-    for c in without_comments.chars() {
-        if c.is_whitespace() {
-            pending_space = true;
-            continue;
-        }
-        if pending_space && !out.is_empty() && !"{};,>".contains(c) && !out.ends_with(['{', '}', ';', ',', '>', ':']) {
-            out.push(' ');
-        }
-        pending_space = false;
-        out.push(c);
-    }
-    out.replace(";}", "}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn css_minifier_keeps_meaning() {
-        let css = "/* c */\n:host {\n  all: initial;\n  font: 400 16px/1.5 system-ui, sans-serif;\n}\n\
-                   .a :focus-visible, .b > .c { width: calc(100vw - 24px); }\n@media (max-width: 520px) { .x { y: z; } }\n";
-        assert_eq!(
-            minify_css(css),
-            ":host{all:initial;font:400 16px/1.5 system-ui,sans-serif}.a :focus-visible,.b>.c{width:calc(100vw - 24px)}\
-             @media (max-width:520px){.x{y:z}}"
-        );
-    }
-
-    #[test]
     fn placeholders_must_each_appear_once() {
-        let edge = "a='@STORAGE_KEY@';b='@CSS@';c='@WASM@';d='@CHECKER@';/*@GLUE@*/";
+        let edge = "a='@STORAGE_KEY@';b='@CSS@';c='@WASM@';d='@EXTRA@';/*@GLUE@*/";
         assert_eq!(
             assemble(edge, "let g;", "x{}", "w.wasm", "c.wasm").unwrap(),
             "a=\"diffo-consent\";b=\"x{}\";c=\"w.wasm\";d=\"c.wasm\";let g;"
         );
-        assert!(assemble("'@CSS@'", "", "", "", "").unwrap_err().contains("'@STORAGE_KEY@'"));
+        assert!(assemble("'@CSS@'", "", "", "", "")
+            .unwrap_err()
+            .contains("'@STORAGE_KEY@'"));
         assert!(assemble(&format!("{edge}/*@GLUE@*/"), "", "", "", "").is_err());
     }
 
