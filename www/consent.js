@@ -314,7 +314,8 @@
   function pageControls(root, onEmbedOnce) {
     root.addEventListener('click', function (e) {
       var control = e.target.closest('[data-action]');
-      if (!control) return;
+      // Clicks in the page's own markup shown through a slot are not ours.
+      if (!control || control.getRootNode() !== root) return;
       var action = control.getAttribute('data-action');
       if (action === 'embed-once') onEmbedOnce();
       else dispatch(action === 'settings' ? 'open' : action);

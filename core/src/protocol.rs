@@ -1,27 +1,36 @@
-//! The boundary between the wasm module and its JavaScript edge.
+//! The boundary between the wasm modules and their JavaScript edge.
 //!
 //! The edge (`www/consent.js`) does only what JavaScript must: it reads the
 //! page, storage, the clock and the random source, and it changes the page.
-//! Everything it learns goes in through [`start`] and [`act`] as plain
-//! strings; everything it must do comes back as one JSON object of effects,
-//! which it carries out literally, in this order:
+//! Everything it learns goes in through [`start`], [`act`], [`judge`] and
+//! [`forget`] as plain strings; everything it must do comes back as one JSON
+//! object of effects, which it carries out literally, in this order:
 //!
-//! | key       | value                                   | the edge …                                   |
-//! |-----------|-----------------------------------------|----------------------------------------------|
-//! | `error`   | a sentence                              | logs it and does nothing else (fail closed)  |
-//! | `log`     | `[["info"\|"warn", sentence], …]`       | writes each line to the console              |
-//! | `store`   | the record's JSON text                  | saves it under the storage key               |
-//! | `html`    | markup                                  | renders it into the shadow root              |
-//! | `focus`   | `"dialog"`, `"restore"`, `"lang:fi"`    | moves focus (see [`Focus`])                  |
-//! | `run`     | `[command, …]`                          | carries out each tracker command in order    |
-//! | `record`  | the record as an object                 | dispatches `diffo-consent:change` with it    |
+//! | key       | value                                   | the edge …                                          |
+//! |-----------|-----------------------------------------|-----------------------------------------------------|
+//! | `error`   | a sentence                              | logs it and does nothing else (fail closed)         |
+//! | `log`     | `[["info"\|"warn", sentence], …]`       | writes each line to the console                     |
+//! | `store`   | the record's JSON text                  | saves it under the storage key                      |
+//! | `html`    | markup                                  | renders it into the dialog's shadow root            |
+//! | `details` | the settings layer's view model         | has the extra module render it, then does the same  |
+//! | `focus`   | `"dialog"`, `"restore"`, `"lang:fi"`    | moves focus after rendering (see [`Focus`])         |
+//! | `run`     | `[command, …]`                          | carries out each command in order                   |
+//! | `record`  | the record as an object                 | dispatches `diffo-consent:change` with it           |
+//! | `refresh` | `true`                                  | renders the `data-consent-declaration` elements     |
 //!
 //! Commands are arrays: `["gtag", args…]` and `["fbq", args…]` call the
 //! vendor queues (an argument `{"$now":1}` stands for `new Date()`),
+//! `["push", object]` pushes a Tag Manager event onto `dataLayer`,
 //! `["load", category, url]` inserts an async script, `["activate", mask]`
 //! runs the page's own `text/plain` scripts that [`judge`] allows under the
-//! category mask (analytics 1, marketing 2, social 4), and `["reload"]`
-//! reloads the page.
+//! category mask (analytics 1, marketing 2, social 4), `["forget", mask]`
+//! deletes what [`forget`] names for the categories the mask does not allow,
+//! `["embeds", model]` has the extra module decide on each gated embed (see
+//! [`details`]), and `["reload"]` reloads the page.
+//!
+//! The extra module (`consent-extra.wasm`) renders the views beyond the
+//! first layer from view models through [`details`], and checks a
+//! `data-config` (`config::parse_settings`).
 
 use crate::api::parse_choices;
 use crate::category::{Category, Choices};
@@ -48,7 +57,8 @@ pub struct Page<'a> {
     /// `navigator.languages`, joined with commas.
     pub browser_langs: &'a str,
     /// The settings of the `data-config` file, if the tag names one, as the
-    /// config checker (`consent-config.wasm`) encoded them (see [`wire`]).
+    /// extra module (`consent-extra.wasm`) checked and encoded them (see
+    /// [`crate::wire`]).
     pub config: Option<&'a [u8]>,
     /// The text under the storage key, if any.
     pub stored: Option<&'a str>,

@@ -3,7 +3,7 @@
 //! Checking a JSON config (`config::parse_settings`) takes more code than the
 //! rest of the banner, and a page needs it only when its script tag names a
 //! `data-config`. So the checking happens elsewhere: at build time for the
-//! built-in site configs, and in a small second module (`consent-config.wasm`)
+//! built-in site configs, and in the lazily loaded extra module (`consent-extra.wasm`)
 //! that the edge loads only for a `data-config`. Both hand the banner the
 //! settings in this form, which it reads with a few hundred bytes of code.
 //!

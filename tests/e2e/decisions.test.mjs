@@ -126,7 +126,7 @@ for (const [site, s] of Object.entries(SITES)) {
 for (const [category, expected] of [
   ['analytics', ['gtag:G-DIFFOCOM0']],
   ['marketing', ['fbevents']],
-  ['social', ['fbsdk:en_US', 'instagram', 'linkedin']],
+  ['social', ['fbsdk:en_US', 'instagram', 'linkedin', 'youtube']],
 ]) {
   test(`a custom choice of ${category} alone loads exactly its vendors`, async () => {
     const visitor = await newVisitor(browser);
@@ -221,7 +221,7 @@ test('the JavaScript API: get, set, withdraw, show, the change event, and refuse
   assert.equal(result.events.length, 1);
   assert.ok(result.settingsOpen);
   await idle(page);
-  assert.deepEqual(requested(visitor), ['fbsdk:sv_SE', 'instagram', 'linkedin']);
+  assert.deepEqual(requested(visitor), ['fbsdk:sv_SE', 'instagram', 'linkedin', 'youtube']);
   // withdraw() takes social back: the page reloads and nothing loads.
   visitor.thirdParty.length = 0;
   const reloaded = page.waitForEvent('load');

@@ -49,23 +49,53 @@ export function vendorOf(url) {
   if (u.hostname === 'connect.facebook.net' && u.pathname.endsWith('/sdk.js')) return `fbsdk:${u.pathname.split('/')[1]}`;
   if (u.hostname === 'www.instagram.com' && u.pathname === '/embed.js') return 'instagram';
   if (u.hostname === 'platform.linkedin.com' && u.pathname === '/in.js') return 'linkedin';
+  if (u.hostname === 'www.youtube-nocookie.com') return 'youtube';
   return `other:${u.href}`;
 }
 
 // What each stub does when it runs, like the real script would: record that
-// it ran, copy the queue it was given, and set the vendor's cookie.
+// it ran, copy the queue it was given, and set the vendor's cookies: on the
+// highest domain the browser accepts, as Google Analytics and Meta do. Calls
+// that reach the vendor afterwards are logged in sessionStorage
+// ("diffo-test-log"), which survives the reload that a withdrawal causes.
+const STUB_PRELUDE = `
+  var log = function (entry) {
+    var all = JSON.parse(sessionStorage.getItem('diffo-test-log') || '[]');
+    all.push(entry);
+    sessionStorage.setItem('diffo-test-log', JSON.stringify(all));
+  };
+  var setHighest = function (name, value) {
+    var labels = location.hostname.split('.');
+    for (var i = Math.max(labels.length - 2, 0); i >= 0; i--) {
+      var domain = labels.slice(i).join('.');
+      document.cookie = name + '=' + value + '; domain=.' + domain + '; path=/; max-age=63072000';
+      if (document.cookie.split('; ').some(function (c) { return c.indexOf(name + '=') === 0; })) return;
+    }
+    document.cookie = name + '=' + value + '; path=/; max-age=63072000';
+  };
+  (window.__ran = window.__ran || []).push(STUB);
+`;
 const STUB_BODIES = {
-  gtag: `(window.__ran = window.__ran || []).push('gtag');
+  gtag: `var STUB = 'gtag';${STUB_PRELUDE}
     window.__gtagQueue = Array.from(window.dataLayer || [], (a) => JSON.stringify(a.length === undefined ? a : Array.from(a)));
-    document.cookie = '_ga=GA1.1.123.456; path=/; max-age=63072000';`,
-  fbevents: `(window.__ran = window.__ran || []).push('fbevents');
+    setHighest('_ga', 'GA1.1.123.456');
+    setHighest('_ga_' + new URL(document.currentScript.src).searchParams.get('id').slice(2), 'GS1.1.789');
+    var push = window.dataLayer.push;
+    window.dataLayer.push = function (a) { log(['dataLayer', a.length === undefined ? a : Array.from(a)]); return push.apply(this, arguments); };`,
+  fbevents: `var STUB = 'fbevents';${STUB_PRELUDE}
     window.__fbqQueue = (window.fbq && window.fbq.queue || []).map((a) => JSON.stringify(Array.from(a)));
-    document.cookie = '_fbp=fb.1.123.456; path=/; max-age=7776000';`,
-  fbsdk: `(window.__ran = window.__ran || []).push('fbsdk');`,
-  instagram: `(window.__ran = window.__ran || []).push('instagram');`,
-  linkedin: `(window.__ran = window.__ran || []).push('linkedin');
-    document.cookie = 'li_gc=stub; path=/; max-age=15552000';`,
+    setHighest('_fbp', 'fb.1.123.456');
+    document.cookie = '_fbc=fb.1.123.click; path=/; max-age=7776000';
+    window.fbq.callMethod = function () { log(['fbq', Array.from(arguments)]); };`,
+  fbsdk: `var STUB = 'fbsdk';${STUB_PRELUDE}`,
+  instagram: `var STUB = 'instagram';${STUB_PRELUDE}`,
+  linkedin: `var STUB = 'linkedin';${STUB_PRELUDE}
+    setHighest('li_gc', 'stub');
+    try { localStorage.setItem('li_adsId', 'stub'); } catch (e) { /* blocked, like the real script copes */ }`,
 };
+
+/** What the vendors' code saw after it loaded (see the stubs). */
+export const vendorLog = (page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('diffo-test-log') || '[]'));
 
 /**
  * A fresh visitor: a new browser context (no storage, no cache) whose
@@ -130,10 +160,13 @@ export const cookieNames = async (visitor) => (await visitor.context.cookies()).
 /** The exact third-party vendors requested so far, sorted. */
 export const requested = (visitor) => [...visitor.thirdParty].sort();
 
-/** Everything a site's "accept all" loads. */
-export function everything(site) {
+/** Everything a site's "accept all" loads: the trackers, and on the demo
+ * sites' front pages (`withVideo`) the embedded video. */
+export function everything(site, { withVideo = true } = {}) {
   const s = SITES[site];
-  return [`gtag:${s.ga}`, 'fbevents', `fbsdk:${s.fbLocale}`, 'instagram', 'linkedin'].sort();
+  return [`gtag:${s.ga}`, 'fbevents', `fbsdk:${s.fbLocale}`, 'instagram', 'linkedin']
+    .concat(withVideo ? ['youtube'] : [])
+    .sort();
 }
 
 /** Waits until the settings layer shows (it is rendered by the extra module,
