@@ -347,6 +347,7 @@
     renderView(model).then(
       function (text) {
         if (turn !== e.turn) return;
+        e.decided = true;
         var answer = JSON.parse(text);
         if (answer.error) {
           if (!e.warned) console.warn(PREFIX + answer.error + '; it will not load');

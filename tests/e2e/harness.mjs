@@ -110,7 +110,8 @@ export async function newVisitor(browser, { pages = {}, contextOptions = {} } = 
   // can wait until everything the banner inserted has run.
   await context.addInitScript(() => {
     window.__settledScripts = new WeakSet();
-    const mark = (e) => e.target instanceof HTMLScriptElement && window.__settledScripts.add(e.target);
+    const mark = (e) =>
+      (e.target instanceof HTMLScriptElement || e.target instanceof HTMLIFrameElement) && window.__settledScripts.add(e.target);
     document.addEventListener('load', mark, true);
     document.addEventListener('error', mark, true);
   });
@@ -184,14 +185,20 @@ export async function press(page, selector) {
   await page.waitForTimeout(50);
 }
 
-/** Waits until every external script in the page has loaded or failed, so
- * the stubs of whatever the banner inserted have run. */
+/** Waits until every external script in the page has loaded or failed, every
+ * gated embed has been decided on, and every frame given an address has
+ * loaded, so the stubs of whatever the banner inserted have run. */
 export async function idle(page) {
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('script[src]')]
-      .filter((s) => !s.type || /javascript|module/.test(s.type))
-      .every((s) => window.__settledScripts.has(s)),
-  );
+  await page.waitForFunction(() => {
+    const scripts = [...document.querySelectorAll('script[src]')].filter((s) => !s.type || /javascript|module/.test(s.type));
+    const embeds = [...document.querySelectorAll('iframe[data-consent][data-src],[data-consent-embed]')];
+    const frames = [...document.querySelectorAll('iframe[src]')].filter((f) => f.getAttribute('src') !== 'about:blank');
+    return (
+      scripts.every((s) => window.__settledScripts.has(s)) &&
+      embeds.every((e) => e.diffoConsentEmbed && e.diffoConsentEmbed.decided) &&
+      frames.every((f) => window.__settledScripts.has(f))
+    );
+  });
 }
 
 export { assert };
