@@ -72,14 +72,7 @@ fn timestamp(ms: f64) -> Timestamp {
 
 /// The built-in config of `site`, checked at build time by `build.rs`.
 fn builtin(site: Site) -> Option<SiteConfig> {
-    let settings: &[u8] = match site {
-        Site::DiffoFi => include_bytes!(concat!(env!("OUT_DIR"), "/diffo.fi.settings")),
-        Site::DiffoSolutions => include_bytes!(concat!(env!("OUT_DIR"), "/diffosolutions.com.settings")),
-        Site::DiffoSe => include_bytes!(concat!(env!("OUT_DIR"), "/diffo.se.settings")),
-    };
-    let mut config = SiteConfig::bare(site);
-    config.apply_wire(settings)?;
-    Some(config)
+    diffo_consent_core::builtin_config!(site)
 }
 
 /// Starts the page view and returns the first effects. `browser_langs` is

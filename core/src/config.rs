@@ -26,6 +26,24 @@ use crate::num;
 use crate::prelude::*;
 use core::fmt;
 
+/// The built-in config of a site (an expression of type [`Site`]), from the
+/// settings that the shared `build.rs` wrote into the calling crate's
+/// `OUT_DIR`; `None` if they cannot be read.
+#[macro_export]
+macro_rules! builtin_config {
+    ($site:expr) => {{
+        use $crate::config::{Site, SiteConfig};
+        let site: Site = $site;
+        let settings: &[u8] = match site {
+            Site::DiffoFi => include_bytes!(concat!(env!("OUT_DIR"), "/diffo.fi.settings")),
+            Site::DiffoSolutions => include_bytes!(concat!(env!("OUT_DIR"), "/diffosolutions.com.settings")),
+            Site::DiffoSe => include_bytes!(concat!(env!("OUT_DIR"), "/diffo.se.settings")),
+        };
+        let mut config = SiteConfig::bare(site);
+        config.apply_wire(settings).map(|_| config)
+    }};
+}
+
 /// One of the three Diffo websites.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Site {

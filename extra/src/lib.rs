@@ -54,14 +54,7 @@ pub fn check(text: &[u8]) -> Vec<u8> {
 
 /// The built-in config of `site`, checked at build time by `../build.rs`.
 fn builtin(site: Site) -> Option<SiteConfig> {
-    let settings: &[u8] = match site {
-        Site::DiffoFi => include_bytes!(concat!(env!("OUT_DIR"), "/diffo.fi.settings")),
-        Site::DiffoSolutions => include_bytes!(concat!(env!("OUT_DIR"), "/diffosolutions.com.settings")),
-        Site::DiffoSe => include_bytes!(concat!(env!("OUT_DIR"), "/diffo.se.settings")),
-    };
-    let mut config = SiteConfig::bare(site);
-    config.apply_wire(settings)?;
-    Some(config)
+    diffo_consent_core::builtin_config!(site)
 }
 
 /// The stylesheet of the extra views, `www/consent-extra.css` minified.
