@@ -1,5 +1,5 @@
 // Decisions and what they load: accept all, reject all, each category alone,
-// return visits, changing one's mind, and the JavaScript API.
+// return visits, a data-config, and the JavaScript API (withdrawal: withdrawal.test.mjs).
 
 import { test, before, after } from 'node:test';
 import {
@@ -160,31 +160,6 @@ for (const [category, expected] of [
     await visitor.close();
   });
 }
-
-test('a no stays a no: withdrawing after accepting reloads the page and nothing loads again', async () => {
-  const visitor = await newVisitor(browser);
-  const page = await visitor.open(origin('diffo.fi') + '/');
-  await settled(page);
-  await press(page, '[data-action="accept-all"]');
-  await idle(page);
-  const accepted = await stored(page);
-  await press(page, '[data-action="reopen"]');
-  await settingsShown(page);
-  const reloaded = page.waitForEvent('load');
-  visitor.thirdParty.length = 0;
-  await control(page, '[data-action="reject-all"]').click();
-  await reloaded;
-  await settled(page);
-  await page.waitForTimeout(500);
-  const withdrawn = await stored(page);
-  assert.equal(withdrawn.id, accepted.id, 'the same anonymous id');
-  assert.equal(withdrawn.firstDecision, accepted.firstDecision);
-  assert.ok(withdrawn.lastDecision >= accepted.lastDecision);
-  assert.deepEqual(withdrawn.categories, { necessary: true, analytics: false, marketing: false, social: false });
-  assert.deepEqual(requested(visitor), [], 'after the reload nothing is requested');
-  assert.deepEqual(await ran(page), []);
-  await visitor.close();
-});
 
 test('the JavaScript API: get, set, withdraw, show, the change event, and refused arguments', async () => {
   const visitor = await newVisitor(browser);
