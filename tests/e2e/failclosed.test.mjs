@@ -3,7 +3,7 @@
 // break the page.
 
 import { test, before, after } from 'node:test';
-import { assert, launch, newVisitor, origin, settled, control, stored, requested, ran, press, idle, everything, PORT } from './harness.mjs';
+import { assert, launch, newVisitor, origin, settled, control, stored, requested, ran, press, idle, everything, seedRecord, PORT } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -24,15 +24,7 @@ async function acceptedRecord() {
 
 /** Opens `url` with `text` already stored under the key. */
 async function openWithStored(visitor, url, text) {
-  await visitor.context.addInitScript(
-    ([value]) => {
-      if (!sessionStorage.getItem('seeded')) {
-        localStorage.setItem('diffo-consent', value);
-        sessionStorage.setItem('seeded', '1');
-      }
-    },
-    [text],
-  );
+  await seedRecord(visitor, text);
   return visitor.open(url);
 }
 

@@ -141,6 +141,22 @@ export async function newVisitor(browser, { pages = {}, contextOptions = {} } = 
   return visitor;
 }
 
+/** Puts `text` under the storage key before the visitor's first page loads
+ * (and only then: later pages see what the banner made of it). */
+export async function seedRecord(visitor, text) {
+  await visitor.context.addInitScript(
+    ([value]) => {
+      // Only the page itself, not the frames it embeds.
+      if (window !== window.top) return;
+      if (!sessionStorage.getItem('seeded')) {
+        localStorage.setItem('diffo-consent', value);
+        sessionStorage.setItem('seeded', '1');
+      }
+    },
+    [text],
+  );
+}
+
 /** Waits until the banner has started (or failed to). */
 export async function settled(page) {
   await page.evaluate(() => window.diffoConsent && window.diffoConsent.ready.catch(() => {}));

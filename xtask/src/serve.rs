@@ -67,9 +67,13 @@ fn respond(request: &Request) -> Response<std::io::Cursor<Vec<u8>>> {
     match resolve(&host, path) {
         Some(file) => match std::fs::read(&file) {
             Ok(bytes) => {
+                let (bytes, csp) = with_nonce(bytes);
                 let mut response = Response::from_data(bytes)
                     .with_header(header("Content-Type", content_type(&file)))
                     .with_header(header("Cache-Control", "no-cache"));
+                if let Some(policy) = csp {
+                    response = response.with_header(header("Content-Security-Policy", &policy));
+                }
                 if path.starts_with("/consent/") {
                     // Lets a sandboxed (opaque-origin) frame load the banner too.
                     response = response.with_header(header("Access-Control-Allow-Origin", "*"));
@@ -80,6 +84,37 @@ fn respond(request: &Request) -> Response<std::io::Cursor<Vec<u8>>> {
         },
         None => text(404, "not found"),
     }
+}
+
+/// A page that contains `{{NONCE}}` is served with a strict
+/// Content-Security-Policy and a fresh nonce in its place: the policy of a
+/// careful site, which the banner must work under. It allows scripts from the
+/// site and with the nonce, the vendors' hosts (the banner decides whether
+/// anything from them loads), and styles from the site only.
+fn with_nonce(bytes: Vec<u8>) -> (Vec<u8>, Option<String>) {
+    const MARK: &[u8] = b"{{NONCE}}";
+    if !bytes.windows(MARK.len()).any(|w| w == MARK) {
+        return (bytes, None);
+    }
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let time = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let nonce = format!(
+        "{:016x}",
+        (time ^ count.rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    );
+    let page = String::from_utf8_lossy(&bytes).replace("{{NONCE}}", &nonce);
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}' https://www.googletagmanager.com \
+         https://connect.facebook.net https://www.instagram.com https://platform.linkedin.com; style-src 'self'; \
+         object-src 'none'; frame-src https://www.youtube-nocookie.com https://www.facebook.com \
+         https://www.instagram.com https://www.linkedin.com; img-src 'self' https://www.google-analytics.com \
+         https://www.facebook.com; connect-src 'self' https://*.google-analytics.com https://*.analytics.google.com \
+         https://www.facebook.com"
+    );
+    (page.into_bytes(), Some(policy))
 }
 
 fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
@@ -136,6 +171,21 @@ fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nonce_pages_get_a_fresh_nonce_and_a_strict_policy() {
+        let (page, policy) = with_nonce(b"<script nonce=\"{{NONCE}}\">".to_vec());
+        let policy = policy.expect("a policy");
+        let page = String::from_utf8(page).unwrap();
+        let nonce = &page[15..31];
+        assert!(
+            policy.contains(&format!("'nonce-{nonce}'")) && policy.contains("style-src 'self';"),
+            "{policy}"
+        );
+        let (again, _) = with_nonce(b"{{NONCE}}".to_vec());
+        assert_ne!(String::from_utf8(again).unwrap(), nonce, "a new nonce per response");
+        assert_eq!(with_nonce(b"plain".to_vec()), (b"plain".to_vec(), None));
+    }
 
     #[test]
     fn resolves_sites_and_refuses_escapes() {

@@ -1,0 +1,209 @@
+// The compliance matrix: for each of the three sites, in every state a
+// visitor can be in, the exact set of third-party requests, tracker cookies
+// and tracker storage. Nothing third-party may be requested in any state
+// without the matching grant.
+
+import { test, before, after } from 'node:test';
+import { assert, launch, newVisitor, origin, settled, idle, press, settingsShown, control, seedRecord, SITES } from './harness.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(() => browser.close());
+
+// What each grant loads on a demo front page, and what its vendors store.
+const grants = (site) => {
+  const s = SITES[site];
+  return {
+    analytics: { vendors: [`gtag:${s.ga}`], cookies: ['_ga', `_ga_${s.ga.slice(2)}`], storage: [] },
+    marketing: { vendors: ['fbevents'], cookies: ['_fbc', '_fbp'], storage: [] },
+    social: { vendors: [`fbsdk:${s.fbLocale}`, 'instagram', 'linkedin', 'youtube'], cookies: ['li_gc'], storage: ['li_adsId'] },
+  };
+};
+
+const NOTHING = { vendors: [], cookies: [], storage: [] };
+
+function expectFor(site, categories) {
+  const all = grants(site);
+  const out = { vendors: [], cookies: [], storage: [] };
+  for (const c of categories) {
+    for (const key of ['vendors', 'cookies', 'storage']) out[key].push(...all[c][key]);
+  }
+  for (const key of Object.keys(out)) out[key].sort();
+  return out;
+}
+
+/** What the page holds of trackers: requests, cookies (any domain), storage. */
+async function observed(visitor, page) {
+  const cookies = [...new Set((await visitor.context.cookies()).map((c) => c.name))].sort();
+  const storage = await page.evaluate(() => {
+    const keys = (store) => {
+      try {
+        return Object.keys(store());
+      } catch (e) {
+        return []; // blocked storage holds nothing
+      }
+    };
+    return [...keys(() => window.localStorage), ...keys(() => window.sessionStorage)];
+  });
+  return {
+    vendors: [...visitor.thirdParty].sort(),
+    cookies,
+    storage: storage.filter((k) => k !== 'diffo-consent' && k !== 'diffo-test-log' && k !== 'seeded').sort(),
+  };
+}
+
+/** A record made by the banner itself in a throwaway visitor, with `edit` applied. */
+async function recordFor(site, choices, edit = (r) => r) {
+  const visitor = await newVisitor(browser, { pages: pagesFor(site) });
+  const page = await visitor.open(origin(site) + '/test/blank');
+  await settled(page);
+  await page.evaluate((c) => window.diffoConsent.set(c), choices);
+  const record = JSON.parse(await page.evaluate(() => localStorage.getItem('diffo-consent')));
+  await visitor.close();
+  const edited = edit(record);
+  return typeof edited === 'string' ? edited : JSON.stringify(edited);
+}
+
+const blank = (lang, head = '') =>
+  `<!doctype html><html lang="${lang}"><head>${head}<script src="/consent/consent.js" defer></script></head><body><h1>x</h1></body></html>`;
+
+function pagesFor(site) {
+  const base = origin(site);
+  const lang = SITES[site].lang;
+  return {
+    [`${base}/test/blank`]: blank(lang),
+    [`${base}/test/revision-2.json`]: { body: '{"revision": 2}', contentType: 'application/json' },
+    [`${base}/test/revised`]: `<!doctype html><html lang="${lang}"><head>
+      <script src="/consent/consent.js" data-config="/test/revision-2.json" defer></script></head><body>x</body></html>`,
+    [`${base}/test/throws`]: blank(lang, `<script>throw new Error('the page broke early')</script>`),
+  };
+}
+
+
+/** Every state: how to get there, and what it may load. */
+function states(site) {
+  const day = 86_400_000;
+  const inTheFuture = new Date(Date.now() + 7 * day).toISOString();
+  const states = [
+    {
+      name: 'first visit, no action (10 s, scroll, click elsewhere, Escape)',
+      async act(page) {
+        await page.waitForTimeout(10_000);
+        await page.mouse.wheel(0, 3000);
+        await page.mouse.click(5, 300);
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(300);
+        assert.equal(await page.evaluate(() => localStorage.getItem('diffo-consent')), null, 'nothing recorded');
+        assert.ok(await control(page, '[role=dialog]').isVisible(), 'still asking');
+      },
+      expect: NOTHING,
+    },
+    { name: 'accept all', act: (page) => press(page, '[data-action="accept-all"]'), grants: ['analytics', 'marketing', 'social'] },
+    { name: 'reject all', act: (page) => press(page, '[data-action="reject-all"]'), grants: [] },
+  ];
+  for (const category of ['analytics', 'marketing', 'social']) {
+    states.push({
+      name: `custom: ${category} alone`,
+      async act(page) {
+        await press(page, '[data-action="settings"]');
+        await settingsShown(page);
+        await control(page, `input[data-category="${category}"]`).check();
+        await press(page, '[data-action="save"]');
+      },
+      grants: [category],
+    });
+  }
+  // Return visits after each decision.
+  for (const [name, choices, granted] of [
+    ['accept all', { analytics: true, marketing: true, social: true }, ['analytics', 'marketing', 'social']],
+    ['reject all', {}, []],
+    ['analytics alone', { analytics: true }, ['analytics']],
+    ['marketing alone', { marketing: true }, ['marketing']],
+    ['social alone', { social: true }, ['social']],
+  ]) {
+    states.push({ name: `return visit after ${name}`, seed: () => recordFor(site, choices), grants: granted, returning: true });
+  }
+  const everything = { analytics: true, marketing: true, social: true };
+  const asks = [
+    ['expired record', (r) => {
+      const t = new Date(Date.now() - 400 * day);
+      const e = new Date(t);
+      e.setUTCFullYear(e.getUTCFullYear() + 1);
+      return { ...r, firstDecision: t.toISOString(), lastDecision: t.toISOString(), expires: e.toISOString() };
+    }],
+    ['tampered: bad JSON', (r) => JSON.stringify(r).slice(0, -5)],
+    ['tampered: wrong types', (r) => ({ ...r, categories: { ...r.categories, analytics: 'yes' } })],
+    ['tampered: unknown version', (r) => ({ ...r, version: 2 })],
+    ['tampered: an injected category', (r) => ({ ...r, categories: { ...r.categories, tracking: true } })],
+    ['tampered: a future date', (r) => ({ ...r, lastDecision: inTheFuture })],
+  ];
+  for (const [name, edit] of asks) {
+    states.push({ name, seed: () => recordFor(site, everything, edit), expect: NOTHING, asks: true });
+  }
+  states.push({
+    name: 'record of an older revision',
+    seed: () => recordFor(site, everything),
+    path: '/test/revised',
+    expect: NOTHING,
+    asks: true,
+  });
+  states.push({
+    name: 'storage blocked',
+    async setup(visitor) {
+      await visitor.context.addInitScript(() =>
+        Object.defineProperty(window, 'localStorage', {
+          get() {
+            throw new DOMException('The operation is insecure.', 'SecurityError');
+          },
+        }),
+      );
+    },
+    expect: NOTHING,
+    asks: true,
+  });
+  for (const [name, fulfill] of [
+    ['the wasm file failing to load (404)', { status: 404, body: 'not found' }],
+    ['the wasm file corrupt', { status: 200, contentType: 'application/wasm', body: Buffer.from('\0asm\x01\0\0\0garbage') }],
+  ]) {
+    states.push({
+      name: `${name}, with "accept all" stored`,
+      seed: () => recordFor(site, everything),
+      async setup(visitor) {
+        await visitor.context.route('**/consent/consent.wasm*', (route) => route.fulfill(fulfill));
+      },
+      expect: NOTHING,
+      broken: true,
+    });
+  }
+  states.push({ name: "a page whose own JS throws early", path: '/test/throws', expect: NOTHING, asks: true });
+  return states;
+}
+
+for (const site of Object.keys(SITES)) {
+  test(`${site}: the compliance matrix`, async (t) => {
+    for (const state of states(site)) {
+      await t.test(state.name, async () => {
+        const visitor = await newVisitor(browser, { pages: pagesFor(site) });
+        if (state.seed) await seedRecord(visitor, await state.seed());
+        if (state.setup) await state.setup(visitor);
+        const page = await visitor.open(origin(site) + (state.path || '/'));
+        if (state.broken) {
+          assert.equal(await page.evaluate(() => window.diffoConsent.ready.then(() => 'ran', () => 'failed')), 'failed');
+        } else {
+          await settled(page);
+        }
+        if (state.act) await state.act(page);
+        if (state.asks) assert.ok(await control(page, '[role=dialog]').isVisible(), 'the visitor is asked');
+        if (state.returning) assert.equal(await control(page, '[role=dialog]').count(), 0, 'not asked again');
+        if (!state.broken) await idle(page);
+        await page.waitForTimeout(200);
+        const expected = state.expect || expectFor(site, state.grants);
+        assert.deepEqual(await observed(visitor, page), expected);
+        assert.deepEqual(visitor.pageErrors.filter((e) => e !== 'the page broke early'), []);
+        await visitor.close();
+      });
+    }
+  });
+}
