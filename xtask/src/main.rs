@@ -21,6 +21,11 @@ cargo xtask <command>
   build             build target/www/consent/ (consent.js + consent.wasm)
   size              build, then print the bytes a first-time visitor downloads
   serve [--port N]  serve the demo without building first
+  audit URL [--stub-third-parties] [--json]
+                    open any page in headless Chromium and report, in plain
+                    words, what it loads and sets before consent, after reject
+                    and after accept, and whether its consent dialog keeps the
+                    rules; exits 1 when a rule is broken
   setup             install the build and test tools only
 ";
 
@@ -39,6 +44,7 @@ fn main() -> ExitCode {
             .and_then(|b| size::report(&b)),
         Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_test_tools()),
         Some("test") => test::all(),
+        Some("audit") => return audit(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -50,6 +56,26 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("\nxtask: {message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs tools/audit.mjs and exits with its status (1: a rule is broken).
+fn audit(args: &[String]) -> ExitCode {
+    let ready = tools::ensure_npm_packages().and_then(|_| tools::ensure_test_tools());
+    if let Err(message) = ready {
+        eprintln!("\nxtask: {message}");
+        return ExitCode::from(2);
+    }
+    let status = std::process::Command::new("node")
+        .arg(root().join("tools/audit.mjs"))
+        .args(args)
+        .status();
+    match status {
+        Ok(s) => ExitCode::from(s.code().unwrap_or(2).clamp(0, 255) as u8),
+        Err(e) => {
+            eprintln!("xtask: could not run node: {e}");
+            ExitCode::from(2)
         }
     }
 }

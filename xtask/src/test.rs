@@ -5,7 +5,8 @@
 //! 3. the wasm module's tests in headless Chromium (wasm-bindgen-test);
 //! 4. the release bundle against the size budget;
 //! 5. end-to-end tests in headless Chromium (`node --test tests/e2e/`)
-//!    against the demo server, with every non-loopback request intercepted.
+//!    against the demo server, with every non-loopback request intercepted;
+//!    they leave screenshots of the dialog in tests/e2e/artifacts/screenshots/.
 
 use crate::{bundle, root, run_with, serve, size, tools};
 use std::process::Command;
@@ -53,7 +54,13 @@ pub fn all() -> Result<(), String> {
             .env("DIFFO_PORT", port.to_string()),
     )?;
 
-    println!("\nall tests passed in {:.0} s", started.elapsed().as_secs_f64());
+    let shots = e2e.join("artifacts/screenshots");
+    let count = std::fs::read_dir(&shots).map(|d| d.count()).unwrap_or(0);
+    println!(
+        "\n{count} screenshots of the dialog (both layers, three sites, desktop and phone, light and dark) are in {}",
+        shots.display()
+    );
+    println!("all tests passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -90,7 +90,7 @@ fn ensure_wasm_bindgen() -> Result<(), String> {
     run("cargo", &["install", "wasm-bindgen-cli", "--version", &wanted])
 }
 
-fn ensure_npm_packages() -> Result<(), String> {
+pub fn ensure_npm_packages() -> Result<(), String> {
     let root = root();
     let lock = root.join("package-lock.json");
     let stamp = root.join("node_modules/.package-lock.json");
