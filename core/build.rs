@@ -30,8 +30,30 @@ fn main() {
             sources.push(locales::Source { lang, name, text });
         }
     }
-    match locales::compile(&sources) {
+    match locales::compile(&sources).map(|code| code + &source_hashes(&sources)) {
         Ok(code) => std::fs::write(PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("texts.rs"), code).unwrap(),
         Err(errors) => panic!("\n\nThe texts in locales/ are not valid:\n  {}\n", errors.join("\n  ")),
     }
+}
+
+/// `SOURCE_HASH`: per language, FNV-1a (64 bits) over that language's `.ftl`
+/// files in name order, as 16 hex digits. The consent log stores it with
+/// every decision, so it can be proven which wording a visitor saw.
+fn source_hashes(sources: &[locales::Source]) -> String {
+    let hashes: Vec<String> = locales::LANGS
+        .iter()
+        .map(|lang| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for source in sources.iter().filter(|s| s.lang == *lang) {
+                for b in source.name.bytes().chain(source.text.bytes()) {
+                    h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+                }
+            }
+            format!("\"{h:016x}\"")
+        })
+        .collect();
+    format!(
+        "\n/// Per language (in [`crate::lang::Lang`] order), a hash of all its messages: see `core/build.rs`.\npub const SOURCE_HASH: [&str; 3] = [{}];\n",
+        hashes.join(", ")
+    )
 }

@@ -75,7 +75,9 @@
   // Renders a view model from the core (a string or an object) to markup.
   function renderView(model) {
     return loadExtra().then(function (exports) {
-      var text = new TextEncoder().encode(typeof model === 'string' ? model : JSON.stringify(model));
+      if (typeof model === 'string') model = JSON.parse(model);
+      if (LOG) model.receipt = LOG + 'receipt/';
+      var text = new TextEncoder().encode(JSON.stringify(model));
       var request = new Uint8Array(4 + settingsBytes.length + text.length);
       new DataView(request.buffer).setUint32(0, settingsBytes.length, true);
       request.set(settingsBytes, 4);
@@ -101,6 +103,21 @@
   function attr(name) {
     var value = me && me.getAttribute(name);
     return value ? value : null;
+  }
+
+  // The consent log (service/), where the dialog being shown and every
+  // decision are reported: data-log="URL" (default /consent-log/ on this
+  // site), or data-log="off".
+  var LOG = attr('data-log') || '/consent-log/';
+  // A page without an origin of its own (a sandboxed frame) cannot be told
+  // apart from any other, so the log would refuse it: it sends nothing.
+  LOG = LOG === 'off' || self.origin === 'null' ? '' : new URL(LOG, location.href).href;
+  function report(payload) {
+    var url = LOG + 'v1/events';
+    try {
+      if (navigator.sendBeacon(url, payload)) return;
+    } catch (e) {}
+    fetch(url, { method: 'POST', body: payload, keepalive: true, credentials: 'omit' }).catch(function () {});
   }
 
   // Storage. Blocked storage (private modes, sandboxed frames, strict cookie
@@ -318,7 +335,7 @@
       if (!control || control.getRootNode() !== root) return;
       var action = control.getAttribute('data-action');
       if (action === 'embed-once') onEmbedOnce();
-      else dispatch(action === 'settings' ? 'open' : action);
+      else dispatch(action === 'settings' ? 'open' : action, 'page');
     });
   }
 
@@ -525,6 +542,7 @@
       console[line[0]](PREFIX + line[1]);
     });
     if ('store' in effects) writeStored(effects.store);
+    if (effects.report && LOG) report(effects.report);
     if ('html' in effects) {
       render(effects.html);
       moveFocus(effects.focus, hadFocus);
@@ -548,11 +566,13 @@
     if (effects.refresh) renderDeclarations();
   }
 
-  function dispatch(action) {
+  // `source` is 'page' for the page's own consent controls, 'api' for
+  // window.diffoConsent, and nothing for the dialog.
+  function dispatch(action, source) {
     if (action === 'settings' || action === 'open') rememberFocus();
     var hadFocus = !!(shadow && shadow.activeElement);
     var random = crypto.getRandomValues(new Uint8Array(16));
-    apply(JSON.parse(core.act(action, Date.now(), random)), hadFocus);
+    apply(JSON.parse(core.act((source ? source + ' ' : '') + action, Date.now(), random)), hadFocus);
   }
 
   function start(results) {
@@ -604,7 +624,7 @@
 
   function call(action) {
     return ready.then(function () {
-      dispatch(action);
+      dispatch(action, 'api');
       return api.get();
     });
   }

@@ -29,6 +29,7 @@ pub mod config;
 pub mod css;
 pub mod declaration;
 pub mod embed;
+pub mod event;
 pub mod forget;
 pub mod gate;
 pub mod id;

@@ -11,6 +11,7 @@
 //! | `error`   | a sentence                              | logs it and does nothing else (fail closed)         |
 //! | `log`     | `[["info"\|"warn", sentence], …]`       | writes each line to the console                     |
 //! | `store`   | the record's JSON text                  | saves it under the storage key                      |
+//! | `report`  | an event's JSON text ([`crate::event`]) | sends it to the consent log, if the page has one    |
 //! | `html`    | markup                                  | renders it into the dialog's shadow root            |
 //! | `details` | the settings layer's view model         | has the extra module render it, then does the same  |
 //! | `focus`   | `"dialog"`, `"restore"`, `"lang:fi"`    | moves focus after rendering (see [`Focus`])         |
@@ -35,6 +36,7 @@
 use crate::api::parse_choices;
 use crate::category::{Category, Choices};
 use crate::config::{Site, SiteConfig};
+use crate::event::Source;
 use crate::gate::{page_script, Arg, Command, PageScript};
 use crate::json::{write_str, ObjectWriter};
 use crate::lang::{Lang, LangHints};
@@ -166,10 +168,19 @@ fn unknown_action(text: &str) -> String {
 /// Applies one action and returns its effects, or `{"error": …}` for an
 /// action the core does not understand (such as a bad `set()` argument),
 /// which then changes nothing.
+///
+/// An action from a control in the page (a placeholder, a declaration) comes
+/// prefixed `page `, a call of `window.diffoConsent` prefixed `api `, so that
+/// the consent log can tell where a decision was made.
 pub fn act(session: &mut Session, action: &str, now: Timestamp, random: [u8; 16]) -> String {
+    let (source, action) = match (action.strip_prefix("page "), action.strip_prefix("api ")) {
+        (Some(rest), _) => (Source::Page, rest),
+        (_, Some(rest)) => (Source::Api, rest),
+        _ => (Source::Dialog, action),
+    };
     match parse_action(action) {
         Ok(action) => {
-            let effects = session.handle(action, now, random);
+            let effects = session.handle_from(action, source, now, random);
             encode(&effects, session, &[])
         }
         Err(message) => error(&message),
@@ -225,6 +236,7 @@ fn settings_model(session: &Session) -> String {
         .int("draft", mask(view.draft).into())
         .bool("gpc", view.gpc)
         .bool("policyChanged", view.policy_changed)
+        .str("id", view.id.unwrap_or_default())
         .finish()
 }
 
@@ -286,13 +298,20 @@ pub fn details(
             draft: choices(number("draft")?),
             gpc: flag("gpc"),
             policy_changed: flag("policyChanged"),
+            id: text("id").ok().filter(|id| !id.is_empty()),
+            receipt: text("receipt").ok(),
         })),
         "declaration" => {
             let record = match value.get("record") {
                 Some(Value::Str(text)) => Some(crate::record::parse_stored(text).map_err(|e| e.message())?),
                 _ => None,
             };
-            Ok(crate::view::declaration(&site_config, lang, record.as_ref()))
+            Ok(crate::view::declaration(
+                &site_config,
+                lang,
+                record.as_ref(),
+                text("receipt").ok(),
+            ))
         }
         "embed" => {
             let (kind, attr, src) = (text("kind")?, text("attr")?, text("src")?);
@@ -390,6 +409,9 @@ pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> S
     }
     if let Some(text) = &effects.store {
         w.str("store", text);
+    }
+    if let Some(payload) = &effects.report {
+        w.str("report", payload);
     }
     if effects.render {
         if let Layer::Settings { .. } = session.layer() {
@@ -516,7 +538,13 @@ mod tests {
         let (session, json) = start(&page("www.diffo.fi"), NOW);
         assert!(session.is_some());
         let e = effects(&json);
-        assert_eq!(keys(&e), ["log", "html", "focus", "run", "refresh"]);
+        assert_eq!(keys(&e), ["log", "report", "html", "focus", "run", "refresh"]);
+        let Some(Value::Str(report)) = e.get("report") else {
+            panic!()
+        };
+        assert!(
+            report.starts_with(r#"{"version":1,"event":"shown","site":"diffo.fi","lang":"fi","revision":1,"texts":""#)
+        );
         assert_eq!(e.get("focus"), Some(&Value::Str("dialog".into())));
         let Some(Value::Array(run)) = e.get("run") else {
             panic!()
@@ -592,7 +620,23 @@ mod tests {
         let mut session = session.unwrap();
         let json = act(&mut session, "accept-all", NOW, [3; 16]);
         let e = effects(&json);
-        assert_eq!(keys(&e), ["store", "html", "focus", "run", "record", "refresh"]);
+        assert_eq!(
+            keys(&e),
+            ["store", "report", "html", "focus", "run", "record", "refresh"]
+        );
+        let Some(Value::Str(report)) = e.get("report") else {
+            panic!()
+        };
+        assert!(report.contains(r#""event":"accept_all","id":""#) && report.contains(r#""layer":"first""#));
+        // From the JavaScript API, the same decision is reported as such.
+        let api = effects(&act(&mut session, "api set:{\"analytics\":true}", NOW, [3; 16]));
+        let Some(Value::Str(report)) = api.get("report") else {
+            panic!()
+        };
+        assert!(
+            report.contains(r#""event":"withdraw""#) && report.contains(r#""layer":"api""#),
+            "{report}"
+        );
         let Some(Value::Str(stored)) = e.get("store") else {
             panic!()
         };
@@ -775,7 +819,7 @@ mod tests {
         let json = act(&mut session, "settings", NOW, [0; 16]);
         assert_eq!(
             json,
-            r#"{"details":{"view":"settings","site":"diffo.fi","lang":"fi","draft":0,"gpc":true,"policyChanged":false},"focus":"dialog"}"#
+            r#"{"details":{"view":"settings","site":"diffo.fi","lang":"fi","draft":0,"gpc":true,"policyChanged":false,"id":""},"focus":"dialog"}"#
         );
         let model = nested(&json, "details", "focus");
         let html = details(model, None, builtin).unwrap();

@@ -10,6 +10,7 @@
 
 use crate::category::{Category, Choices};
 use crate::config::SiteConfig;
+use crate::event::{self, Source};
 use crate::gate::{self, Command};
 use crate::id::ConsentId;
 use crate::lang::{negotiate, Lang, LangHints};
@@ -91,6 +92,8 @@ pub struct Effects {
     /// The page's own views of the consent (the `data-consent-declaration`
     /// tables, the embed placeholders) may have changed: render them again.
     pub refresh: bool,
+    /// An event for the consent log (see [`crate::event`]).
+    pub report: Option<String>,
 }
 
 impl Effects {
@@ -102,6 +105,7 @@ impl Effects {
             render: false,
             focus: Focus::Keep,
             refresh: false,
+            report: None,
         }
     }
 
@@ -190,26 +194,33 @@ impl Session {
                 }
                 session.policy_changed = matches!(reason, AskReason::OlderRevision { .. });
                 effects.commands.extend(gate::undecided());
+                effects.report = Some(event::shown(&session.config, lang));
                 Some(reason)
             }
         };
         (session, effects, report)
     }
 
-    /// Applies one action. `now` and `random` (16 bytes from a
-    /// cryptographic source) are used only when a first decision needs a
-    /// new consent id.
+    /// Applies one action from the dialog (see [`Session::handle_from`]).
     pub fn handle(&mut self, action: Action, now: Timestamp, random: [u8; 16]) -> Effects {
+        self.handle_from(action, Source::Dialog, now, random)
+    }
+
+    /// Applies one action from `source`. `now` and `random` (16 bytes from
+    /// a cryptographic source) are used only when a first decision needs a
+    /// new consent id.
+    pub fn handle_from(&mut self, action: Action, source: Source, now: Timestamp, random: [u8; 16]) -> Effects {
+        let decide = |s: &mut Session, choices| s.decide(choices, action, source, now, random);
         match action {
-            Action::AcceptAll if self.gpc => self.decide(Choices::ALL.with(Category::Marketing, false), now, random),
-            Action::AcceptAll => self.decide(Choices::ALL, now, random),
+            Action::AcceptAll if self.gpc => decide(self, Choices::ALL.with(Category::Marketing, false)),
+            Action::AcceptAll => decide(self, Choices::ALL),
             Action::Allow(category) => {
                 let current = self.record.as_ref().map_or(Choices::NONE, |r| r.choices);
-                self.decide(current.with(category, true), now, random)
+                decide(self, current.with(category, true))
             }
-            Action::RejectAll | Action::Withdraw => self.decide(Choices::NONE, now, random),
-            Action::Save => self.decide(self.draft, now, random),
-            Action::Set(choices) => self.decide(choices, now, random),
+            Action::RejectAll | Action::Withdraw => decide(self, Choices::NONE),
+            Action::Save => decide(self, self.draft),
+            Action::Set(choices) => decide(self, choices),
             Action::OpenSettings => {
                 if matches!(self.layer, Layer::Settings { .. }) {
                     return Effects::render(Focus::Dialog);
@@ -249,7 +260,14 @@ impl Session {
         }
     }
 
-    fn decide(&mut self, choices: Choices, now: Timestamp, random: [u8; 16]) -> Effects {
+    fn decide(
+        &mut self,
+        choices: Choices,
+        action: Action,
+        source: Source,
+        now: Timestamp,
+        random: [u8; 16],
+    ) -> Effects {
         let (id, first_decision) = match (&self.record, &self.earlier) {
             (Some(r), _) => (r.id.clone(), r.first_decision),
             (None, Some((id, first))) => (id.clone(), *first),
@@ -270,6 +288,16 @@ impl Session {
             self.ran = self.ran.union(choices);
         }
         let store = Some(record.to_json());
+        let kind = event::Kind::of(action, self.record.as_ref().map(|r| r.choices), choices);
+        let layer = event::layer_name(source, action, matches!(self.layer, Layer::Settings { .. }));
+        let report = Some(event::decision(
+            kind,
+            record.id.as_str(),
+            &self.config,
+            self.lang,
+            layer,
+            choices,
+        ));
         self.record = Some(record);
         self.draft = choices;
         let was_open = self.layer != Layer::Hidden;
@@ -281,6 +309,7 @@ impl Session {
             render: true,
             focus: if was_open { Focus::Restore } else { Focus::Keep },
             refresh: true,
+            report,
         }
     }
 
@@ -334,6 +363,8 @@ impl Session {
             draft: self.draft,
             gpc: self.gpc,
             policy_changed: self.policy_changed,
+            id: self.record.as_ref().map(|r| r.id.as_str()),
+            receipt: None,
         }
     }
 }

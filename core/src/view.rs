@@ -99,6 +99,25 @@ pub struct SettingsView<'a> {
     pub gpc: bool,
     /// Say that the policy changed.
     pub policy_changed: bool,
+    /// The consent id of the decision in force, if any.
+    pub id: Option<&'a str>,
+    /// Where the consent log's receipts are (`…/receipt/`), if it runs.
+    pub receipt: Option<&'a str>,
+}
+
+/// A link to the receipt of consent `id` in the consent log.
+fn receipt_link(h: &mut Html, receipt: Option<&str>, id: &str) {
+    if let Some(base) = receipt {
+        let code = h.lang.code();
+        h.raw(r#" <a href=""#)
+            .text(base)
+            .text(id)
+            .raw("?lang=")
+            .raw(code)
+            .raw(r#"" target="_blank" rel="noopener">"#)
+            .msg(D::ReceiptLink)
+            .raw("</a>");
+    }
 }
 
 fn dialog_open(h: &mut Html, class: &str, modal: bool) {
@@ -200,6 +219,12 @@ pub fn settings(view: &SettingsView<'_>) -> String {
         category_item(h, view, category);
     }
     h.raw("</ul>");
+    if let Some(id) = view.id {
+        let line = format(h.lang, D::SettingsConsentId, &[(Var::Id, id)]);
+        h.raw(r#"<p class="dc-id">"#).text(&line);
+        receipt_link(h, view.receipt, id);
+        h.raw("</p>");
+    }
     h.raw(r#"<div class="dc-actions">"#)
         .button("reject-all", B::ButtonRejectAll)
         .button("save", D::ButtonSave)
@@ -358,7 +383,7 @@ fn date(lang: Lang, t: Timestamp) -> String {
 /// The page's `data-consent-declaration` element: the visitor's current
 /// choice, consent id and date, the full declaration by category, and
 /// buttons to change or withdraw the choice.
-pub fn declaration(config: &SiteConfig, lang: Lang, record: Option<&ConsentRecord>) -> String {
+pub fn declaration(config: &SiteConfig, lang: Lang, record: Option<&ConsentRecord>, receipt: Option<&str>) -> String {
     let mut h = Html {
         out: String::with_capacity(8192),
         lang,
@@ -377,7 +402,9 @@ pub fn declaration(config: &SiteConfig, lang: Lang, record: Option<&ConsentRecor
                 D::DeclarationChoice,
                 &[(Var::Date, &when), (Var::Id, record.id.as_str())],
             );
-            h.raw("<p>").text(&line).raw("</p>");
+            h.raw("<p>").text(&line);
+            receipt_link(&mut h, receipt, record.id.as_str());
+            h.raw("</p>");
         }
         None => {
             h.raw("<p>").msg(D::DeclarationNone).raw("</p>");
@@ -687,9 +714,32 @@ mod tests {
     }
 
     #[test]
+    fn after_a_decision_the_settings_show_the_consent_id_and_link_its_receipt() {
+        let mut s = session(Lang::Sv);
+        assert!(
+            !settings(&s.settings_view()).contains("dc-id"),
+            "no id before a decision"
+        );
+        s.handle(Action::RejectAll, Timestamp(1_795_420_800_000), [7; 16]);
+        let id = s.record().unwrap().id.as_str().to_string();
+        let plain = settings(&s.settings_view());
+        assert!(
+            plain.contains(&format!(r#"<p class="dc-id">Ditt anonyma samtyckes-id är {id}.</p>"#)),
+            "{plain}"
+        );
+        let view = SettingsView {
+            receipt: Some("/consent-log/receipt/"),
+            ..s.settings_view()
+        };
+        assert!(settings(&view).contains(&format!(
+            r#"{id}. <a href="/consent-log/receipt/{id}?lang=sv" target="_blank" rel="noopener">Se kvittot på dina val</a></p>"#
+        )));
+    }
+
+    #[test]
     fn the_page_declaration_shows_the_choice_id_and_date() {
         let mut s = session(Lang::Fi);
-        let before = declaration(s.config(), s.lang(), s.record());
+        let before = declaration(s.config(), s.lang(), s.record(), None);
         assert!(before.contains("Et ole vielä tehnyt valintaa."));
         assert!(before.contains(r#"data-action="settings""#) && !before.contains(r#"data-action="withdraw""#));
         assert_eq!(count(&before, "<table"), 4);
@@ -698,7 +748,7 @@ mod tests {
             Timestamp(1_795_420_800_000),
             [9; 16],
         );
-        let after = declaration(s.config(), s.lang(), s.record());
+        let after = declaration(s.config(), s.lang(), s.record(), Some("/consent-log/receipt/"));
         let id = s.record().unwrap().id.as_str().to_string();
         assert!(
             after.contains(&format!(

@@ -21,6 +21,10 @@ category-marketing-label = Marketing
 category-marketing-description = Measure how our ads perform and help us show you more relevant ads.
 category-social-label = Social media
 category-social-description = Show social media buttons and posts. These services may also track you on other sites.
+# $id is the anonymous consent id.
+settings-consent-id = Your anonymous consent id is { $id }.
+# A link to the consent log's receipt of the visitor's decisions.
+receipt-link = See the receipt of your choices
 
 ## The cookie declaration, in the settings and on the privacy policy page.
 

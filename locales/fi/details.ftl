@@ -21,6 +21,10 @@ category-marketing-label = Markkinointi
 category-marketing-description = Mittaavat mainontamme tuloksia ja auttavat näyttämään sinulle kiinnostavampia mainoksia.
 category-social-label = Sosiaalinen media
 category-social-description = Näyttävät sosiaalisen median painikkeet ja julkaisut. Palvelut voivat seurata sinua myös muilla sivustoilla.
+# $id on anonyymi suostumustunniste.
+settings-consent-id = Anonyymi suostumustunnisteesi on { $id }.
+# Linkki suostumuslokin kuittiin.
+receipt-link = Katso kuitti valinnoistasi
 
 ## Evästeseloste asetuksissa ja tietosuojasivulla.
 

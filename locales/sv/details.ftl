@@ -21,6 +21,10 @@ category-marketing-label = Marknadsföring
 category-marketing-description = Mäter hur våra annonser fungerar och hjälper oss att visa dig mer relevanta annonser.
 category-social-label = Sociala medier
 category-social-description = Visar knappar och inlägg från sociala medier. Tjänsterna kan spåra dig även på andra webbplatser.
+# $id är det anonyma samtyckes-id:t.
+settings-consent-id = Ditt anonyma samtyckes-id är { $id }.
+# En länk till kvittot i samtyckesloggen.
+receipt-link = Se kvittot på dina val
 
 ## Förteckningen över kakor, i inställningarna och på sidan om integritet.
 

@@ -187,7 +187,11 @@ test('a data-consent-declaration element shows the declaration, the choice, its 
   const today = new Date().toISOString().slice(0, 10);
   assert.equal(
     await declaration('p').first().textContent(),
-    `You last chose on ${today}. Your anonymous consent id is ${record.id}.`,
+    `You last chose on ${today}. Your anonymous consent id is ${record.id}. See the receipt of your choices`,
+  );
+  assert.equal(
+    await declaration('p a').first().getAttribute('href'),
+    `${origin('diffosolutions.com')}/consent-log/receipt/${record.id}?lang=en`,
   );
   assert.deepEqual(await declaration('.dc-state').allTextContents(), ['(Allowed)', '(Allowed)', '(Allowed)', '(Allowed)']);
   // "Withdraw consent" withdraws: the page reloads and shows the refusal.

@@ -2,6 +2,8 @@
 //! but cargo (matklad's xtask pattern). Run `cargo xtask help`.
 
 mod bundle;
+mod consent_log;
+mod proxy;
 mod serve;
 mod size;
 mod test;
@@ -14,7 +16,8 @@ const HELP: &str = "\
 cargo xtask <command>
 
   demo [--port N]   build the banner and serve the three demo sites on loopback
-                    (default port 8080), printing their URLs
+                    (default port 8080) with the consent log and its dashboard
+                    on the next port, printing their URLs
   test              install what the tests need, then run every test: format,
                     lints, host tests, wasm tests in Chromium, the size budget,
                     end-to-end tests in Chromium

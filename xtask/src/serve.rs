@@ -2,8 +2,8 @@
 //! site comes from the `Host` header (`diffo.fi.localhost:8080` serves
 //! `www/demo/diffo.fi/`), and every site serves the built banner under
 //! `/consent/` from `target/www/consent/` and the demo's stylesheet under
-//! `/assets/`. Chromium resolves `*.localhost` to
-//! loopback, so no hosts file is needed.
+//! `/assets/`, and the consent log under `/consent-log/` when it runs.
+//! Chromium resolves `*.localhost` to loopback, so no hosts file is needed.
 
 use crate::root;
 use std::path::{Component, Path, PathBuf};
@@ -30,22 +30,52 @@ pub fn start(port: u16) -> Result<u16, String> {
     Ok(port)
 }
 
-/// Serves the demo until interrupted.
+/// Serves the demo and its consent log until interrupted.
 pub fn run_demo(port: u16) -> Result<(), String> {
     let port = start(port)?;
+    let log = crate::consent_log::start(&crate::consent_log::Options {
+        site_port: port,
+        port: port
+            .checked_add(1)
+            .ok_or("--port must leave room for the consent log on the next port")?,
+        database: root().join("target/demo/consent-log.sqlite"),
+        fresh: false,
+        rate_limit: 120,
+    })?;
+    proxy_consent_log(log.addr);
     println!("\nThe demo sites (Ctrl-C to stop):\n");
     for site in SITES {
         println!("  http://{site}.localhost:{port}/");
     }
     println!("\nOpen one in Chromium or Firefox. To see the banner again, clear the site's storage");
     println!("or run `localStorage.clear()` in the console.");
+    println!(
+        "\nThe marketers' dashboard: http://localhost:{}/dashboard (user `{}`, password `{}`)",
+        log.addr.port(),
+        crate::consent_log::USER,
+        crate::consent_log::PASSWORD
+    );
+    println!("Every site reaches the consent log under /consent-log/; its data is in target/demo/.");
     loop {
         std::thread::park();
     }
 }
 
-fn handle(request: Request) {
-    let response = respond(&request);
+/// Where the consent log listens, once it was started: every site then
+/// serves it under `/consent-log/` (see [`crate::proxy`]).
+static CONSENT_LOG: std::sync::OnceLock<std::net::SocketAddr> = std::sync::OnceLock::new();
+
+/// Serves the consent log at `addr` under `/consent-log/` on every site.
+pub fn proxy_consent_log(addr: std::net::SocketAddr) {
+    let _ = CONSENT_LOG.set(addr);
+}
+
+fn handle(mut request: Request) {
+    let forwarded = request.url().strip_prefix("/consent-log").map(str::to_string);
+    let response = match (CONSENT_LOG.get(), forwarded) {
+        (Some(&upstream), Some(path)) if path.starts_with('/') => crate::proxy::forward(&mut request, upstream, &path),
+        _ => respond(&request),
+    };
     let _ = request.respond(response);
 }
 

@@ -8,7 +8,7 @@
 //!    against the demo server, with every non-loopback request intercepted;
 //!    they leave screenshots of the dialog in tests/e2e/artifacts/screenshots/.
 
-use crate::{bundle, root, run_with, serve, size, tools};
+use crate::{bundle, consent_log, root, run_with, serve, size, tools};
 use std::process::Command;
 
 /// Runs every stage; stops at the first failure.
@@ -39,7 +39,15 @@ pub fn all() -> Result<(), String> {
 
     stage("end-to-end tests in Chromium");
     let port = serve::start(0)?;
-    eprintln!("demo server on 127.0.0.1:{port}");
+    let log = consent_log::start(&consent_log::Options {
+        site_port: port,
+        port: 0,
+        database: root().join("target/e2e/consent-log.sqlite"),
+        fresh: true,
+        rate_limit: 0,
+    })?;
+    serve::proxy_consent_log(log.addr);
+    eprintln!("demo server on 127.0.0.1:{port}, consent log on {}", log.addr);
     let e2e = root().join("tests/e2e");
     let mut files: Vec<String> = std::fs::read_dir(&e2e)
         .map_err(|e| format!("{}: {e}", e2e.display()))?
@@ -51,7 +59,8 @@ pub fn all() -> Result<(), String> {
     run_with(
         command("node --test --test-concurrency=1 --test-reporter=spec")
             .args(&files)
-            .env("DIFFO_PORT", port.to_string()),
+            .env("DIFFO_PORT", port.to_string())
+            .env("DIFFO_LOG_PORT", log.addr.port().to_string()),
     )?;
 
     let shots = e2e.join("artifacts/screenshots");

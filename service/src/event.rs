@@ -1,0 +1,733 @@
+//! The banner's events: the wire format (version 1) and its strict reader.
+//!
+//! The format is the contract with the banner and does not change; a change means a new
+//! `version`, read beside this one. One event is one JSON object:
+//!
+//! ```json
+//! {"version":1,"event":"shown","site":"diffo.fi","lang":"fi","revision":1,"texts":"0123456789abcdef"}
+//! {"version":1,"event":"accept_all","id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60","site":"diffo.fi","lang":"fi",
+//!  "revision":1,"texts":"0123456789abcdef","layer":"first","categories":{"analytics":true,"marketing":true,"social":true}}
+//! ```
+//!
+//! [`parse`] accepts exactly that: any unknown field, wrong type, missing or superfluous
+//! field, unknown site or bad value is an error that names the problem, and nothing of
+//! the event is kept.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{Error as _, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::lang::Lang;
+
+/// The only version of the event format this service reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The largest body accepted, in bytes. A real event is about 250 bytes.
+pub const MAX_BODY: usize = 2048;
+
+/// One event, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The banner was shown (counted only: it carries no id).
+    Shown(Context),
+    /// A visitor decided.
+    Decision(Decision),
+}
+
+impl Event {
+    /// What every event says about where it happened.
+    pub fn context(&self) -> &Context {
+        match self {
+            Event::Shown(context) => context,
+            Event::Decision(decision) => &decision.context,
+        }
+    }
+}
+
+/// Where and with which texts an event happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// The site's name, as configured.
+    pub site: Arc<str>,
+    /// The language the banner was shown in.
+    pub lang: Lang,
+    /// The site's consent revision (1..=65535).
+    pub revision: u16,
+    /// A hash of the texts and config the visitor saw.
+    pub texts: Texts,
+}
+
+/// A visitor's decision: the proof of consent that is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The consent id that the banner stores with the visitor's record.
+    pub id: ConsentId,
+    /// What the visitor did.
+    pub kind: DecisionKind,
+    /// Where and with which texts.
+    pub context: Context,
+    /// Which control the decision came from.
+    pub layer: Layer,
+    /// The optional categories as decided (necessary is always granted).
+    pub categories: Categories,
+}
+
+/// What a visitor did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecisionKind {
+    /// Accepted every category.
+    AcceptAll,
+    /// Refused every optional category.
+    RejectAll,
+    /// Saved a choice of their own.
+    Custom,
+    /// Withdrew consent.
+    Withdraw,
+}
+
+impl DecisionKind {
+    /// Every kind, in the order the dashboard lists them.
+    pub const ALL: [DecisionKind; 4] = [
+        DecisionKind::AcceptAll,
+        DecisionKind::RejectAll,
+        DecisionKind::Custom,
+        DecisionKind::Withdraw,
+    ];
+
+    /// The name on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::AcceptAll => "accept_all",
+            DecisionKind::RejectAll => "reject_all",
+            DecisionKind::Custom => "custom",
+            DecisionKind::Withdraw => "withdraw",
+        }
+    }
+
+    /// The kind named `name`, as [`as_str`](Self::as_str) writes it.
+    pub fn from_name(name: &str) -> Option<DecisionKind> {
+        DecisionKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// The control a decision came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    /// The first layer's buttons.
+    First,
+    /// The settings layer.
+    Settings,
+    /// An embed placeholder's "always allow".
+    Embed,
+    /// The buttons in the cookie declaration on the privacy-policy page.
+    Declaration,
+    /// The page's JavaScript API.
+    Api,
+}
+
+impl Layer {
+    /// Every layer.
+    pub const ALL: [Layer; 5] = [
+        Layer::First,
+        Layer::Settings,
+        Layer::Embed,
+        Layer::Declaration,
+        Layer::Api,
+    ];
+
+    /// The name on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::First => "first",
+            Layer::Settings => "settings",
+            Layer::Embed => "embed",
+            Layer::Declaration => "declaration",
+            Layer::Api => "api",
+        }
+    }
+
+    /// The layer named `name`.
+    pub fn from_name(name: &str) -> Option<Layer> {
+        Layer::ALL.into_iter().find(|layer| layer.as_str() == name)
+    }
+}
+
+/// The three optional categories as decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Categories {
+    /// Analytics granted.
+    pub analytics: bool,
+    /// Marketing granted.
+    pub marketing: bool,
+    /// Social media granted.
+    pub social: bool,
+}
+
+impl<'de> Deserialize<'de> for Categories {
+    /// Exactly an object of the three booleans. (A derived reader would also take an
+    /// array, and its messages would speak of fields, not categories.)
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Categories, D::Error> {
+        struct Object;
+
+        impl<'de> Visitor<'de> for Object {
+            type Value = Categories;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object with the booleans analytics, marketing and social")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Categories, A::Error> {
+                let mut granted: [Option<bool>; 3] = [None; 3];
+                while let Some(name) = map.next_key::<String>()? {
+                    let Some(i) = CATEGORY_NAMES.iter().position(|c| *c == name) else {
+                        return Err(A::Error::custom(format!(
+                            "unknown category `{name}`, expected analytics, marketing or social"
+                        )));
+                    };
+                    if granted[i].is_some() {
+                        return Err(A::Error::custom(format!("duplicate category `{name}`")));
+                    }
+                    granted[i] = Some(map.next_value()?);
+                }
+                let get = |i: usize| {
+                    granted[i].ok_or_else(|| A::Error::custom(format!("missing category `{}`", CATEGORY_NAMES[i])))
+                };
+                Ok(Categories {
+                    analytics: get(0)?,
+                    marketing: get(1)?,
+                    social: get(2)?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Object)
+    }
+}
+
+/// The optional categories' names on the wire, in the order of [`Categories`]' fields.
+pub const CATEGORY_NAMES: [&str; 3] = ["analytics", "marketing", "social"];
+
+/// A consent id: a UUID version 4, lowercase and hyphenated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConsentId([u8; 36]);
+
+impl ConsentId {
+    /// Reads an id strictly: 36 characters, hyphens at 8, 13, 18 and 23, lowercase hex
+    /// elsewhere, version nibble 4 and variant 8, 9, a or b.
+    pub fn parse(text: &str) -> Option<ConsentId> {
+        let b = text.as_bytes();
+        if b.len() != 36 {
+            return None;
+        }
+        for (i, &c) in b.iter().enumerate() {
+            let ok = match i {
+                8 | 13 | 18 | 23 => c == b'-',
+                14 => c == b'4',
+                19 => matches!(c, b'8' | b'9' | b'a' | b'b'),
+                _ => is_lower_hex(c),
+            };
+            if !ok {
+                return None;
+            }
+        }
+        let mut id = [0; 36];
+        id.copy_from_slice(b);
+        Some(ConsentId(id))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever accepted by `parse`.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for ConsentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The hash of the texts shown: exactly 16 lowercase hex characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Texts([u8; 16]);
+
+impl Texts {
+    /// Reads 16 lowercase hex characters, or `None`.
+    pub fn parse(text: &str) -> Option<Texts> {
+        let b = text.as_bytes();
+        if b.len() != 16 || !b.iter().all(|&c| is_lower_hex(c)) {
+            return None;
+        }
+        let mut texts = [0; 16];
+        texts.copy_from_slice(b);
+        Some(Texts(texts))
+    }
+
+    /// The hash as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+fn is_lower_hex(c: u8) -> bool {
+    c.is_ascii_digit() || (b'a'..=b'f').contains(&c)
+}
+
+/// The sites events may come from: their names as configured.
+pub trait Sites {
+    /// The configured name equal to `name`, shared, or `None` for an unknown site.
+    fn site(&self, name: &str) -> Option<Arc<str>>;
+}
+
+/// The event on the wire. Optional fields reject `null`: absent is the only way to leave
+/// one out.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    version: u32,
+    event: WireKind,
+    #[serde(default, deserialize_with = "present")]
+    id: Option<String>,
+    site: String,
+    lang: Lang,
+    revision: u16,
+    texts: String,
+    #[serde(default, deserialize_with = "present")]
+    layer: Option<Layer>,
+    #[serde(default, deserialize_with = "present")]
+    categories: Option<Categories>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum WireKind {
+    Shown,
+    AcceptAll,
+    RejectAll,
+    Custom,
+    Withdraw,
+}
+
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+/// Reads one event from a request body, checked against the configured sites.
+///
+/// The error is a message for the sender that names the field and the problem.
+pub fn parse(body: &[u8], sites: &dyn Sites) -> Result<Event, String> {
+    if body.len() > MAX_BODY {
+        return Err(format!("the event is larger than {MAX_BODY} bytes"));
+    }
+    // A derived reader would also take an array of the fields in order.
+    if body.iter().find(|c| !c.is_ascii_whitespace()) != Some(&b'{') {
+        return Err("invalid event: expected one JSON object".to_string());
+    }
+    let wire: Wire = serde_json::from_slice(body).map_err(|e| format!("invalid event: {e}"))?;
+    if wire.version != FORMAT_VERSION {
+        return Err(format!(
+            "unsupported version {} (this service reads version {FORMAT_VERSION})",
+            wire.version
+        ));
+    }
+    let site = sites
+        .site(&wire.site)
+        .ok_or_else(|| format!("unknown site {:?}", wire.site))?;
+    if wire.revision == 0 {
+        return Err("revision must be between 1 and 65535".to_string());
+    }
+    let texts = Texts::parse(&wire.texts).ok_or("texts must be exactly 16 lowercase hex characters")?;
+    let context = Context {
+        site,
+        lang: wire.lang,
+        revision: wire.revision,
+        texts,
+    };
+    let kind = match wire.event {
+        WireKind::Shown => {
+            for (field, given) in [
+                ("id", wire.id.is_some()),
+                ("layer", wire.layer.is_some()),
+                ("categories", wire.categories.is_some()),
+            ] {
+                if given {
+                    return Err(format!("a \"shown\" event has no {field}"));
+                }
+            }
+            return Ok(Event::Shown(context));
+        }
+        WireKind::AcceptAll => DecisionKind::AcceptAll,
+        WireKind::RejectAll => DecisionKind::RejectAll,
+        WireKind::Custom => DecisionKind::Custom,
+        WireKind::Withdraw => DecisionKind::Withdraw,
+    };
+    let name = kind.as_str();
+    let id = wire
+        .id
+        .ok_or_else(|| format!("missing field `id` (required for \"{name}\")"))?;
+    let id = ConsentId::parse(&id).ok_or("id must be a lowercase hyphenated UUID version 4")?;
+    let layer = wire
+        .layer
+        .ok_or_else(|| format!("missing field `layer` (required for \"{name}\")"))?;
+    let categories = wire
+        .categories
+        .ok_or_else(|| format!("missing field `categories` (required for \"{name}\")"))?;
+    Ok(Event::Decision(Decision {
+        id,
+        kind,
+        context,
+        layer,
+        categories,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Three;
+
+    impl Sites for Three {
+        fn site(&self, name: &str) -> Option<Arc<str>> {
+            ["diffo.fi", "diffosolutions.com", "diffo.se"]
+                .contains(&name)
+                .then(|| Arc::from(name))
+        }
+    }
+
+    const SHOWN: &str =
+        r#"{"version":1,"event":"shown","site":"diffo.fi","lang":"fi","revision":1,"texts":"0123456789abcdef"}"#;
+    const ACCEPT: &str = r#"{"version":1,"event":"accept_all","id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60","site":"diffo.fi","lang":"fi","revision":1,"texts":"0123456789abcdef","layer":"first","categories":{"analytics":true,"marketing":true,"social":true}}"#;
+
+    /// The banner's own payloads (the fixtures of `diffo-consent-core`, which
+    /// its tests compare with what it writes) are accepted as they are.
+    #[test]
+    fn the_banners_fixtures_are_accepted() {
+        let hash = "00112233445566ff";
+        for fixture in [
+            include_str!("../../core/tests/fixtures/event-v1-shown.json"),
+            include_str!("../../core/tests/fixtures/event-v1-decision.json"),
+        ] {
+            let body = fixture.trim().replace("HASH", hash);
+            assert!(parse(body.as_bytes(), &Three).is_ok(), "{body}");
+        }
+    }
+
+    /// Parses `body` and compares: `Ok(...)` is a short description of the event, and an
+    /// error must contain the expected text.
+    #[track_caller]
+    fn check(body: &str, expected: Result<&str, &str>) {
+        let got = parse(body.as_bytes(), &Three).map(|event| match event {
+            Event::Shown(c) => format!(
+                "shown {} {} {} {}",
+                c.site,
+                c.lang.as_str(),
+                c.revision,
+                c.texts.as_str()
+            ),
+            Event::Decision(d) => format!(
+                "{} {} {} {} {} {} {}{}{}",
+                d.kind.as_str(),
+                d.id,
+                d.context.site,
+                d.context.lang.as_str(),
+                d.context.revision,
+                d.layer.as_str(),
+                u8::from(d.categories.analytics),
+                u8::from(d.categories.marketing),
+                u8::from(d.categories.social)
+            ),
+        });
+        match (&got, expected) {
+            (Ok(got), Ok(want)) => assert_eq!(got, want, "{body}"),
+            (Err(got), Err(want)) => assert!(got.contains(want), "{body}\n  error: {got}\n  wanted: {want}"),
+            _ => panic!("{body}\n  got {got:?}\n  wanted {expected:?}"),
+        }
+    }
+
+    /// `ACCEPT` (or `base`) with `from` replaced by `to`.
+    fn edit(base: &str, from: &str, to: &str) -> String {
+        assert!(base.contains(from), "{from}");
+        base.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn well_formed_events_are_read() {
+        check(SHOWN, Ok("shown diffo.fi fi 1 0123456789abcdef"));
+        check(
+            ACCEPT,
+            Ok("accept_all 3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60 diffo.fi fi 1 first 111"),
+        );
+        check(
+            &format!(" \n{ACCEPT}\n"),
+            Ok("accept_all 3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60 diffo.fi fi 1 first 111"),
+        );
+        let reject = edit(
+            &edit(ACCEPT, "accept_all", "reject_all"),
+            r#""analytics":true,"marketing":true,"social":true"#,
+            r#""analytics":false,"marketing":false,"social":false"#,
+        );
+        check(
+            &reject,
+            Ok("reject_all 3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60 diffo.fi fi 1 first 000"),
+        );
+        let custom = edit(
+            &edit(ACCEPT, "accept_all", "custom"),
+            r#""marketing":true"#,
+            r#""marketing":false"#,
+        );
+        check(
+            &edit(&custom, "first", "settings"),
+            Ok("custom 3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60 diffo.fi fi 1 settings 101"),
+        );
+        check(
+            &edit(&edit(ACCEPT, "accept_all", "withdraw"), "first", "declaration"),
+            Ok("withdraw 3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60 diffo.fi fi 1 declaration 111"),
+        );
+        check(
+            &edit(ACCEPT, "first", "embed"),
+            Ok("accept_all 3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60 diffo.fi fi 1 embed 111"),
+        );
+        check(
+            &edit(ACCEPT, "first", "api"),
+            Ok("accept_all 3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60 diffo.fi fi 1 api 111"),
+        );
+        check(
+            &edit(&edit(SHOWN, "diffo.fi", "diffo.se"), "\"fi\"", "\"sv\""),
+            Ok("shown diffo.se sv 1 0123456789abcdef"),
+        );
+        check(
+            &edit(&edit(SHOWN, "diffo.fi", "diffosolutions.com"), "\"fi\"", "\"en\""),
+            Ok("shown diffosolutions.com en 1 0123456789abcdef"),
+        );
+        check(
+            &edit(SHOWN, "\"revision\":1", "\"revision\":65535"),
+            Ok("shown diffo.fi fi 65535 0123456789abcdef"),
+        );
+        // Field order does not matter.
+        check(
+            r#"{"texts":"0123456789abcdef","revision":2,"lang":"en","site":"diffo.fi","event":"shown","version":1}"#,
+            Ok("shown diffo.fi en 2 0123456789abcdef"),
+        );
+    }
+
+    #[test]
+    fn every_required_field_is_required() {
+        for field in [
+            r#""version":1,"#,
+            r#""event":"shown","#,
+            r#""site":"diffo.fi","#,
+            r#""lang":"fi","#,
+            r#""revision":1,"#,
+        ] {
+            let name = field.split('"').nth(1).unwrap();
+            check(&edit(SHOWN, field, ""), Err(&format!("missing field `{name}`")));
+        }
+        check(
+            &edit(SHOWN, r#","texts":"0123456789abcdef""#, ""),
+            Err("missing field `texts`"),
+        );
+        check(
+            &edit(ACCEPT, r#""id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60","#, ""),
+            Err("missing field `id` (required for \"accept_all\")"),
+        );
+        check(&edit(ACCEPT, r#""layer":"first","#, ""), Err("missing field `layer`"));
+        check(
+            &edit(
+                ACCEPT,
+                r#","categories":{"analytics":true,"marketing":true,"social":true}"#,
+                "",
+            ),
+            Err("missing field `categories`"),
+        );
+        check(
+            &edit(ACCEPT, r#""analytics":true,"#, ""),
+            Err("missing category `analytics`"),
+        );
+        check(&edit(ACCEPT, r#","social":true"#, ""), Err("missing category `social`"));
+    }
+
+    #[test]
+    fn wrong_types_are_refused() {
+        check(
+            &edit(SHOWN, r#""version":1"#, r#""version":"1""#),
+            Err("invalid type: string \"1\""),
+        );
+        check(
+            &edit(SHOWN, r#""revision":1"#, r#""revision":1.0"#),
+            Err("invalid type: floating point"),
+        );
+        check(
+            &edit(SHOWN, r#""revision":1"#, r#""revision":"1""#),
+            Err("invalid type: string"),
+        );
+        check(
+            &edit(SHOWN, r#""site":"diffo.fi""#, r#""site":["diffo.fi"]"#),
+            Err("invalid type: sequence"),
+        );
+        check(
+            &edit(SHOWN, r#""texts":"0123456789abcdef""#, r#""texts":123"#),
+            Err("invalid type: integer"),
+        );
+        check(
+            &edit(ACCEPT, r#""analytics":true"#, r#""analytics":1"#),
+            Err("invalid type: integer `1`, expected a boolean"),
+        );
+        check(
+            &edit(ACCEPT, r#""analytics":true"#, r#""analytics":"true""#),
+            Err("expected a boolean"),
+        );
+        check(
+            &edit(
+                ACCEPT,
+                r#"{"analytics":true,"marketing":true,"social":true}"#,
+                "[true,true,true]",
+            ),
+            Err("invalid type: sequence"),
+        );
+        check(
+            &edit(ACCEPT, r#""id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60""#, r#""id":null"#),
+            Err("invalid type: null"),
+        );
+        check(
+            &edit(ACCEPT, r#""layer":"first""#, r#""layer":null"#),
+            Err("expected value"),
+        );
+        check("[]", Err("expected one JSON object"));
+        check(
+            r#"[1,"shown","diffo.fi","fi",1,"0123456789abcdef"]"#,
+            Err("expected one JSON object"),
+        );
+        check("", Err("expected one JSON object"));
+        check("not json", Err("expected one JSON object"));
+        check(r#"{"version":1"#, Err("EOF"));
+        check(&format!("{SHOWN}{SHOWN}"), Err("trailing characters"));
+    }
+
+    #[test]
+    fn unknown_and_superfluous_fields_are_refused() {
+        check(
+            &edit(SHOWN, r#""version":1"#, r#""version":1,"ip":"192.0.2.1""#),
+            Err("unknown field `ip`"),
+        );
+        check(
+            &edit(SHOWN, r#""version":1"#, r#""version":1,"time":1700000000000"#),
+            Err("unknown field `time`"),
+        );
+        check(
+            &edit(ACCEPT, r#""social":true"#, r#""social":true,"necessary":true"#),
+            Err("unknown category `necessary`"),
+        );
+        check(
+            &edit(ACCEPT, r#""social":true"#, r#""social":true,"ads":true"#),
+            Err("unknown category `ads`"),
+        );
+        check(
+            &edit(ACCEPT, r#""social":true"#, r#""social":true,"social":false"#),
+            Err("duplicate category `social`"),
+        );
+        check(
+            &edit(SHOWN, r#""version":1"#, r#""version":1,"version":1"#),
+            Err("duplicate field `version`"),
+        );
+        check(
+            &edit(
+                SHOWN,
+                "\"texts\"",
+                r#""id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60","texts""#,
+            ),
+            Err("a \"shown\" event has no id"),
+        );
+        check(
+            &edit(SHOWN, "\"texts\"", r#""layer":"first","texts""#),
+            Err("a \"shown\" event has no layer"),
+        );
+        check(
+            &edit(
+                SHOWN,
+                "\"texts\"",
+                r#""categories":{"analytics":true,"marketing":true,"social":true},"texts""#,
+            ),
+            Err("a \"shown\" event has no categories"),
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        check(
+            &edit(SHOWN, r#""version":1"#, r#""version":2"#),
+            Err("unsupported version 2"),
+        );
+        check(&edit(SHOWN, "shown", "accepted"), Err("unknown variant `accepted`"));
+        check(
+            &edit(SHOWN, "diffo.fi", "example.com"),
+            Err("unknown site \"example.com\""),
+        );
+        check(&edit(SHOWN, "diffo.fi", "DIFFO.FI"), Err("unknown site"));
+        check(&edit(SHOWN, "\"fi\"", "\"de\""), Err("unknown variant `de`"));
+        check(&edit(SHOWN, "\"fi\"", "\"FI\""), Err("unknown variant `FI`"));
+        check(
+            &edit(SHOWN, r#""revision":1"#, r#""revision":0"#),
+            Err("revision must be between 1 and 65535"),
+        );
+        check(
+            &edit(SHOWN, r#""revision":1"#, r#""revision":65536"#),
+            Err("expected u16"),
+        );
+        check(&edit(SHOWN, r#""revision":1"#, r#""revision":-1"#), Err("expected u16"));
+        check(&edit(ACCEPT, "first", "banner"), Err("unknown variant `banner`"));
+        for texts in [
+            "0123456789ABCDEF",
+            "0123456789abcde",
+            "0123456789abcdef0",
+            "0123456789abcdeg",
+            "",
+        ] {
+            check(
+                &edit(SHOWN, "0123456789abcdef", texts),
+                Err("texts must be exactly 16 lowercase hex characters"),
+            );
+        }
+        for id in [
+            "3F1C2A9E-8B7D-4C6E-9F0A-1B2C3D4E5F60",  // upper case
+            "3f1c2a9e-8b7d-1c6e-9f0a-1b2c3d4e5f60",  // version 1
+            "3f1c2a9e-8b7d-4c6e-cf0a-1b2c3d4e5f60",  // variant c
+            "3f1c2a9e-8b7d-4c6e-7f0a-1b2c3d4e5f60",  // variant 7
+            "3f1c2a9e8b7d4c6e9f0a1b2c3d4e5f60",      // no hyphens
+            "{3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f6}", // braces
+            "3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f6",   // short
+            "3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f600", // long
+            "3f1c2a9e_8b7d-4c6e-9f0a-1b2c3d4e5f60",  // wrong separator
+            "",
+        ] {
+            check(
+                &edit(ACCEPT, "3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60", id),
+                Err("id must be a lowercase hyphenated UUID version 4"),
+            );
+        }
+    }
+
+    #[test]
+    fn oversized_bodies_are_refused() {
+        let padded = format!("{SHOWN}{}", " ".repeat(MAX_BODY - SHOWN.len()));
+        check(&padded, Ok("shown diffo.fi fi 1 0123456789abcdef"));
+        check(&format!("{padded} "), Err("larger than 2048 bytes"));
+    }
+
+    #[test]
+    fn ids_and_texts_round_trip() {
+        let id = ConsentId::parse("3f1c2a9e-8b7d-4c6e-bf0a-1b2c3d4e5f60").unwrap();
+        assert_eq!(id.as_str(), "3f1c2a9e-8b7d-4c6e-bf0a-1b2c3d4e5f60");
+        assert_eq!(Texts::parse("ffffffffffffffff").unwrap().as_str(), "ffffffffffffffff");
+        for kind in DecisionKind::ALL {
+            assert_eq!(DecisionKind::from_name(kind.as_str()), Some(kind));
+        }
+        for layer in Layer::ALL {
+            assert_eq!(Layer::from_name(layer.as_str()), Some(layer));
+        }
+    }
+}

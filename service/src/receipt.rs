@@ -1,0 +1,323 @@
+//! The visitor's receipt: every decision recorded for a consent id, oldest first.
+//!
+//! No login: the id is the secret, known only to the visitor's browser. So the answers
+//! are never cached (`Cache-Control: no-store`) and the page never sends the URL on as a
+//! referrer.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use crate::error::AppError;
+use crate::event::ConsentId;
+use crate::html::{self, escape, Referrer};
+use crate::ingest::cors;
+use crate::lang::{negotiate, Lang};
+use crate::store::Recorded;
+use crate::texts::{endonym, Receipt};
+use crate::time::iso_8601;
+use crate::{blocking, AppState};
+
+/// What a look-up found.
+enum Found {
+    Malformed,
+    Nothing,
+    Decisions(ConsentId, Vec<Recorded>),
+}
+
+async fn look_up(state: &AppState, id: &str) -> Result<Found, AppError> {
+    let Some(id) = ConsentId::parse(id) else {
+        return Ok(Found::Malformed);
+    };
+    let store = state.store.clone();
+    let decisions = blocking(move || store.receipt(id.as_str())).await?;
+    Ok(if decisions.is_empty() {
+        Found::Nothing
+    } else {
+        Found::Decisions(id, decisions)
+    })
+}
+
+/// The JSON form of a receipt.
+pub fn to_json(id: &ConsentId, decisions: &[Recorded]) -> Value {
+    let decisions: Vec<Value> = decisions
+        .iter()
+        .map(|d| {
+            json!({
+                "event": d.kind.as_str(),
+                "time": iso_8601(d.time_ms),
+                "site": d.site,
+                "lang": d.lang.as_str(),
+                "revision": d.revision,
+                "texts": d.texts,
+                "layer": d.layer.as_str(),
+                "categories": {
+                    "analytics": d.categories.analytics,
+                    "marketing": d.categories.marketing,
+                    "social": d.categories.social,
+                },
+            })
+        })
+        .collect();
+    json!({ "id": id.as_str(), "decisions": decisions })
+}
+
+/// `GET /v1/receipts/{id}`.
+pub async fn json(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let mut response = match look_up(&state, &id).await {
+        Ok(Found::Decisions(id, decisions)) => axum::Json(to_json(&id, &decisions)).into_response(),
+        Ok(Found::Malformed) => {
+            AppError::BadRequest("not a consent id (a lowercase UUID version 4)".to_string()).into_response()
+        }
+        Ok(Found::Nothing) => AppError::NotFound("no decisions are recorded for this id".to_string()).into_response(),
+        Err(e) => e.into_response(),
+    };
+    let out = response.headers_mut();
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // The banner may show the receipt on the site's own pages.
+    cors(out, allowed_origin(&state, &headers));
+    response
+}
+
+/// `OPTIONS /v1/receipts/{id}`: CORS preflight for the sites' origins.
+pub async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let origin = allowed_origin(&state, &headers);
+    let mut response = match origin {
+        Some(_) => StatusCode::NO_CONTENT.into_response(),
+        None => AppError::Forbidden("not an allowed origin".to_string()).into_response(),
+    };
+    if origin.is_some() {
+        response
+            .headers_mut()
+            .insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET"));
+    }
+    cors(response.headers_mut(), origin);
+    response
+}
+
+fn allowed_origin(state: &AppState, headers: &HeaderMap) -> Option<HeaderValue> {
+    headers
+        .get(header::ORIGIN)
+        .filter(|o| o.to_str().is_ok_and(|o| state.origins.contains_key(o)))
+        .cloned()
+}
+
+/// `GET /receipt/{id}?lang=fi|en|sv`: the receipt as a page. Without a valid `lang`, the
+/// language comes from `Accept-Language`, else English.
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    let asked = params
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::from_code(v));
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let lang = asked.or_else(|| negotiate(accept, &Lang::ALL)).unwrap_or(Lang::En);
+    let found = match look_up(&state, &id).await {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
+    };
+    let (status, body) = render(lang, &id, &found);
+    html::respond(status, body, Referrer::None)
+}
+
+fn render(lang: Lang, raw_id: &str, found: &Found) -> (StatusCode, String) {
+    let t = Receipt::of(lang);
+    let mut body = String::with_capacity(4096);
+    body.push_str("<main>\n");
+    body.push_str(&format!("<h1>{}</h1>\n", escape(t.title)));
+    body.push_str(&format!("<nav class=\"langs\" aria-label=\"{}\">", escape(t.languages)));
+    for other in Lang::ALL {
+        if other == lang {
+            continue;
+        }
+        body.push_str(&format!(
+            "<a href=\"?lang={code}\" lang=\"{code}\" hreflang=\"{code}\">{}</a>",
+            escape(endonym(other)),
+            code = other.as_str()
+        ));
+    }
+    body.push_str("</nav>\n");
+    let status = match found {
+        Found::Malformed => {
+            body.push_str(&format!("<p class=\"error\">{}</p>\n", escape(t.bad_id)));
+            StatusCode::BAD_REQUEST
+        }
+        Found::Nothing => {
+            body.push_str(&format!(
+                "<p>{}: <span class=\"receipt-id\">{}</span></p>\n<p class=\"error\">{}</p>\n",
+                escape(t.id),
+                escape(raw_id),
+                escape(t.not_found)
+            ));
+            StatusCode::NOT_FOUND
+        }
+        Found::Decisions(id, decisions) => {
+            body.push_str(&format!("<p>{}</p>\n", escape(t.intro)));
+            body.push_str(&format!(
+                "<p>{}: <strong class=\"receipt-id\">{}</strong></p>\n",
+                escape(t.id),
+                escape(id.as_str())
+            ));
+            body.push_str(&format!("<h2>{}</h2>\n<ol class=\"decisions\">\n", escape(t.history)));
+            for d in decisions {
+                body.push_str(&decision(t, d));
+            }
+            body.push_str("</ol>\n");
+            body.push_str(&format!(
+                "<p>{}</p>\n<p>{}</p>\n",
+                escape(t.necessary),
+                escape(t.change)
+            ));
+            StatusCode::OK
+        }
+    };
+    body.push_str("</main>");
+    (status, html::page(lang.as_str(), t.title, "../dashboard.css", &body))
+}
+
+fn decision(t: &Receipt, d: &Recorded) -> String {
+    let yes_no = |granted: bool| if granted { t.allowed } else { t.refused };
+    let facts = [
+        (
+            t.time,
+            iso_8601(d.time_ms)
+                .chars()
+                .take(19)
+                .collect::<String>()
+                .replace('T', " "),
+            false,
+        ),
+        (t.site, d.site.clone(), false),
+        (t.lang, t.lang_name(d.lang).to_string(), false),
+        (t.layer, t.layer_name(d.layer).to_string(), false),
+        (t.categories[0], yes_no(d.categories.analytics).to_string(), false),
+        (t.categories[1], yes_no(d.categories.marketing).to_string(), false),
+        (t.categories[2], yes_no(d.categories.social).to_string(), false),
+        (t.revision, d.revision.to_string(), false),
+        (t.texts, d.texts.clone(), true),
+    ];
+    let mut out = format!("<li>\n<h3>{}</h3>\n<dl class=\"facts\">\n", escape(t.kind(d.kind)));
+    for (label, value, code) in facts {
+        let class = if code { " class=\"code\"" } else { "" };
+        out.push_str(&format!(
+            "<dt>{}</dt><dd{class}>{}</dd>\n",
+            escape(label),
+            escape(&value)
+        ));
+    }
+    out.push_str("</dl>\n</li>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Categories, DecisionKind, Layer};
+
+    fn recorded(kind: DecisionKind, time_ms: i64, analytics: bool) -> Recorded {
+        Recorded {
+            kind,
+            time_ms,
+            site: "diffo.fi".to_string(),
+            lang: Lang::Fi,
+            revision: 2,
+            texts: "0123456789abcdef".to_string(),
+            layer: Layer::Settings,
+            categories: Categories {
+                analytics,
+                marketing: false,
+                social: false,
+            },
+        }
+    }
+
+    const ID: &str = "3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60";
+
+    #[test]
+    fn json_lists_every_decision_in_order() {
+        let id = ConsentId::parse(ID).unwrap();
+        let json = to_json(
+            &id,
+            &[
+                recorded(DecisionKind::Custom, 1_740_830_400_123, true),
+                recorded(DecisionKind::Withdraw, 1_740_830_500_000, false),
+            ],
+        );
+        assert_eq!(json["id"], ID);
+        assert_eq!(json["decisions"][0]["event"], "custom");
+        assert_eq!(json["decisions"][0]["time"], "2025-03-01T12:00:00.123Z");
+        assert_eq!(json["decisions"][0]["layer"], "settings");
+        assert_eq!(
+            json["decisions"][0]["categories"],
+            json!({"analytics": true, "marketing": false, "social": false})
+        );
+        assert_eq!(json["decisions"][1]["event"], "withdraw");
+        assert_eq!(json["decisions"][1]["revision"], 2);
+    }
+
+    #[test]
+    fn the_page_speaks_each_language() {
+        let id = ConsentId::parse(ID).unwrap();
+        let found = Found::Decisions(id, vec![recorded(DecisionKind::Custom, 1_740_830_400_000, true)]);
+        for (lang, words) in [
+            (
+                Lang::Fi,
+                [
+                    "Suostumuskuitti",
+                    "Tallensit omat valintasi",
+                    "Analytiikka</dt><dd>Sallittu",
+                    "Markkinointi</dt><dd>Ei sallittu",
+                    "Evästeasetukset",
+                ],
+            ),
+            (
+                Lang::En,
+                [
+                    "Consent receipt",
+                    "You saved your own choice",
+                    "Analytics</dt><dd>Allowed",
+                    "Marketing</dt><dd>Not allowed",
+                    "Cookie settings",
+                ],
+            ),
+            (
+                Lang::Sv,
+                [
+                    "Samtyckeskvitto",
+                    "Du sparade egna val",
+                    "Analys</dt><dd>Tillåtet",
+                    "Marknadsföring</dt><dd>Inte tillåtet",
+                    "Kakinställningarna",
+                ],
+            ),
+        ] {
+            let (status, page) = render(lang, ID, &found);
+            assert_eq!(status, StatusCode::OK);
+            assert!(page.contains(&format!("<html lang=\"{}\">", lang.as_str())));
+            for word in words {
+                assert!(page.contains(word), "{lang:?}: {word}\n{page}");
+            }
+            assert!(page.contains("2025-03-01 12:00:00"));
+            assert!(page.contains("href=\"../dashboard.css\""));
+            assert!(
+                !page.contains("href=\"/") && !page.contains("src="),
+                "relative URLs only"
+            );
+        }
+        let (status, page) = render(Lang::En, "<script>", &Found::Malformed);
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains("This is not a valid consent ID.") && !page.contains("<script>"));
+        let (status, page) = render(Lang::Sv, ID, &Found::Nothing);
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(page.contains("Inga val har sparats"));
+    }
+}
