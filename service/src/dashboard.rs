@@ -239,7 +239,12 @@ pub fn render(
     if rows.is_empty() {
         let _ = writeln!(b, "<p>{}</p>", escape(t.no_data));
     } else {
-        b.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
+        // A wide table scrolls in its own region, which keyboard users must be able to focus.
+        let _ = write!(
+            b,
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table>\n<thead><tr>",
+            escape(t.summary)
+        );
         let _ = write!(
             b,
             "<th scope=\"col\">{}</th><th scope=\"col\" class=\"text\">{}</th>",
@@ -286,7 +291,11 @@ pub fn render(
 
     let _ = writeln!(b, "<h2>{}</h2>", escape(t.daily));
     if !rows.is_empty() {
-        b.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
+        let _ = write!(
+            b,
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table>\n<thead><tr>",
+            escape(t.daily)
+        );
         let _ = write!(
             b,
             "<th scope=\"col\">{}</th><th scope=\"col\" class=\"text\">{}</th><th scope=\"col\" class=\"text\">{}</th>",

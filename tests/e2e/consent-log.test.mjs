@@ -5,7 +5,8 @@
 
 import { test, before, after } from 'node:test';
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { assert, launch, newVisitor, origin, settled, press, control, settingsShown, stored } from './harness.mjs';
 
@@ -20,6 +21,18 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
 });
 after(() => browser.close());
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations in the whole page, as short lines. */
+async function axeViolations(page) {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () =>
+    (await window.axe.run(document, { resultTypes: ['violations'] })).violations.map(
+      (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
+  );
+}
 
 /** The consent log's receipt of `id`, fetched by the page through its site's proxy;
  * waits until it holds `count` decisions (a beacon is sent after the click). */
@@ -111,7 +124,8 @@ test('a first visit reports the dialog shown; nothing is sent when no dialog sho
 });
 
 test('the dashboard needs a login, then shows the numbers by site, language and day, and exports them', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // (bypassCSP lets the test add axe-core to the page; the page itself allows no script.)
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const page = await context.newPage();
   // Nothing without a login.
   const stats = await page.goto(`${DASHBOARD}/v1/stats`);
@@ -143,8 +157,10 @@ test('the dashboard needs a login, then shows the numbers by site, language and 
   assert.match(body, /diffo\.fi/);
   assert.ok(await page.locator('svg').count() >= 1, 'a chart');
   await page.screenshot({ path: path.join(SHOTS, 'dashboard-en.png'), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'the dashboard in English');
   await page.goto(`${DASHBOARD}/dashboard?ui=fi`);
   await page.screenshot({ path: path.join(SHOTS, 'dashboard-fi.png'), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'the dashboard in Finnish');
 
   const csv = await page.evaluate(async () => {
     const r = await fetch('v1/stats.csv');
