@@ -6,7 +6,7 @@
 //! 4. the release bundle against the size budget;
 //! 5. end-to-end tests in headless Chromium (`node --test tests/e2e/`)
 //!    against the demo server, with every non-loopback request intercepted;
-//!    they leave screenshots of the dialog in tests/e2e/artifacts/screenshots/.
+//!    they leave screenshots of the dialog and the dashboard in tests/e2e/artifacts/screenshots/.
 
 use crate::{bundle, consent_log, root, run_with, serve, size, tools};
 use std::process::Command;
@@ -66,7 +66,7 @@ pub fn all() -> Result<(), String> {
     let shots = e2e.join("artifacts/screenshots");
     let count = std::fs::read_dir(&shots).map(|d| d.count()).unwrap_or(0);
     println!(
-        "\n{count} screenshots of the dialog (both layers, three sites, desktop and phone, light and dark) are in {}",
+        "\n{count} screenshots (the dialog: both layers, three sites, desktop and phone, light and dark; the dashboard) are in {}",
         shots.display()
     );
     println!("all tests passed in {:.0} s", started.elapsed().as_secs_f64());
