@@ -37,7 +37,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use diffo_consent_log::event::{Categories, ConsentId, Context, Decision, DecisionKind, Event, Layer, Texts};
 use diffo_consent_log::lang::Lang;
 use diffo_consent_log::stats::Counts;
-use diffo_consent_log::store::sqlite::SqliteStore;
+use diffo_consent_log::store::sqlite::{self, SqliteStore};
 use diffo_consent_log::time::{now_ms, Day, DAY_MS};
 use tokio::net::TcpStream;
 
@@ -830,11 +830,7 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
         tx.execute_batch(&format!("DROP INDEX {name}"))?;
     }
     {
-        let mut insert = tx.prepare(
-            "INSERT INTO decisions \
-             (consent_id, time_ms, event, site, lang, revision, texts, layer, analytics, marketing, social) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
+        let mut insert = tx.prepare(sqlite::INSERT_DECISION)?;
         let mut written = 0u64;
         let days = 365;
         for d in 0..days {
@@ -848,20 +844,7 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
                 expected.add(&event);
                 daily.entry((Day::of_ms(time_ms), site, lang)).or_default().add(&event);
                 if let Event::Decision(d) = &event {
-                    let c = &d.context;
-                    insert.execute(rusqlite::params![
-                        d.id.as_str(),
-                        time_ms,
-                        d.kind.as_str(),
-                        &*c.site,
-                        c.lang.as_str(),
-                        c.revision,
-                        c.texts.as_str(),
-                        d.layer.as_str(),
-                        d.categories.analytics,
-                        d.categories.marketing,
-                        d.categories.social,
-                    ])?;
+                    sqlite::insert_decision(&mut insert, time_ms, d)?;
                 }
                 written += 1;
                 if written % 1_000_000 == 0 {
@@ -875,24 +858,9 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
                 }
             }
         }
-        let mut add = tx.prepare(
-            "INSERT INTO daily (day, site, lang, shown, accept_all, reject_all, custom, withdraw, analytics, marketing, social) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        for ((day, site, lang), c) in &daily {
-            add.execute(rusqlite::params![
-                day.to_string(),
-                SITES[*site],
-                lang.as_str(),
-                c.shown,
-                c.accept_all,
-                c.reject_all,
-                c.custom,
-                c.withdraw,
-                c.analytics,
-                c.marketing,
-                c.social,
-            ])?;
+        let mut add = tx.prepare(sqlite::ADD_DAILY)?;
+        for ((day, site, lang), counts) in &daily {
+            sqlite::add_daily(&mut add, *day, SITES[*site], *lang, counts)?;
         }
     }
     eprintln!(

@@ -12,7 +12,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{DailyRow, Recorded, Stamped, StatsQuery, Store, StoreError};
-use crate::event::{Categories, DecisionKind, Event, Layer};
+use crate::event::{Categories, Decision, DecisionKind, Event, Layer};
 use crate::lang::Lang;
 use crate::stats::Counts;
 use crate::time::Day;
@@ -101,11 +101,13 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-const INSERT_DECISION: &str = "INSERT INTO decisions \
+/// Writes one decision row: see [`insert_decision`].
+pub const INSERT_DECISION: &str = "INSERT INTO decisions \
      (consent_id, time_ms, event, site, lang, revision, texts, layer, analytics, marketing, social) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
-const ADD_DAILY: &str = "INSERT INTO daily \
+/// Adds one day's counts for a site and language: see [`add_daily`].
+pub const ADD_DAILY: &str = "INSERT INTO daily \
      (day, site, lang, shown, accept_all, reject_all, custom, withdraw, analytics, marketing, social) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
      ON CONFLICT (day, site, lang) DO UPDATE SET \
@@ -113,6 +115,50 @@ const ADD_DAILY: &str = "INSERT INTO daily \
      reject_all = reject_all + excluded.reject_all, custom = custom + excluded.custom, \
      withdraw = withdraw + excluded.withdraw, analytics = analytics + excluded.analytics, \
      marketing = marketing + excluded.marketing, social = social + excluded.social";
+
+/// Runs [`INSERT_DECISION`] for decision `d` received at `time_ms`. The
+/// benchmark seeds its database with this too, so it writes what the service does.
+pub fn insert_decision(insert: &mut rusqlite::Statement<'_>, time_ms: i64, d: &Decision) -> rusqlite::Result<()> {
+    let context = &d.context;
+    insert.execute(params![
+        d.id.as_str(),
+        time_ms,
+        d.kind.as_str(),
+        &*context.site,
+        context.lang.as_str(),
+        context.revision,
+        context.texts.as_str(),
+        d.layer.as_str(),
+        d.categories.analytics,
+        d.categories.marketing,
+        d.categories.social,
+    ])?;
+    Ok(())
+}
+
+/// Runs [`ADD_DAILY`]: adds `c` to the counts of `day`, `site` and `lang`.
+pub fn add_daily(
+    add: &mut rusqlite::Statement<'_>,
+    day: Day,
+    site: &str,
+    lang: Lang,
+    c: &Counts,
+) -> rusqlite::Result<()> {
+    add.execute(params![
+        day.to_string(),
+        site,
+        lang.as_str(),
+        c.shown,
+        c.accept_all,
+        c.reject_all,
+        c.custom,
+        c.withdraw,
+        c.analytics,
+        c.marketing,
+        c.social,
+    ])?;
+    Ok(())
+}
 
 impl Store for SqliteStore {
     fn append(&self, batch: &[Stamped]) -> Result<(), StoreError> {
@@ -128,36 +174,12 @@ impl Store for SqliteStore {
                     .or_default()
                     .add(event);
                 if let Event::Decision(d) = event {
-                    insert.execute(params![
-                        d.id.as_str(),
-                        time_ms,
-                        d.kind.as_str(),
-                        &*context.site,
-                        context.lang.as_str(),
-                        context.revision,
-                        context.texts.as_str(),
-                        d.layer.as_str(),
-                        d.categories.analytics,
-                        d.categories.marketing,
-                        d.categories.social,
-                    ])?;
+                    insert_decision(&mut insert, *time_ms, d)?;
                 }
             }
             let mut add = tx.prepare_cached(ADD_DAILY)?;
-            for ((day, site, lang), c) in &daily {
-                add.execute(params![
-                    day.to_string(),
-                    site,
-                    lang.as_str(),
-                    c.shown,
-                    c.accept_all,
-                    c.reject_all,
-                    c.custom,
-                    c.withdraw,
-                    c.analytics,
-                    c.marketing,
-                    c.social,
-                ])?;
+            for ((day, site, lang), counts) in &daily {
+                add_daily(&mut add, *day, site, *lang, counts)?;
             }
         }
         tx.commit()?;
