@@ -11,21 +11,11 @@
 //   --json                print the report as JSON
 // Exit status: 0 when every rule holds, 1 when one is broken, 2 on misuse.
 
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { contrastOf, looksOf } from './page-checks.mjs';
 
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 // Cookie and storage names that trackers use (a trailing * is a prefix).
 const TRACKER_NAMES = [
@@ -198,7 +188,7 @@ async function preTicked(page) {
 
 async function audit(args) {
   const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launch();
   const report = { url: args.url, chromium: browser.version(), stubbed: args.stub, phases: {}, first: {}, rules: [] };
   try {
     // Before consent: load, wait, scroll, wait.

@@ -7,7 +7,9 @@
 // ran, snapshots the command queue it found and sets the vendor's cookie. So
 // a test sees exactly which trackers were requested and which ran.
 
-import { chromium } from 'playwright-core';
+import { launch } from '../../tools/chromium.mjs';
+
+export { launch };
 import assert from 'node:assert/strict';
 
 export const PORT = process.env.DIFFO_PORT;
@@ -21,20 +23,7 @@ export const SITES = {
 
 export const origin = (site) => `http://${site}.localhost:${PORT}`;
 
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
-export function launch() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
 
 const isLoopback = (url) => {
   const host = new URL(url).hostname;
