@@ -3,12 +3,14 @@
 //! read (`diffo_consent_core::wire`), so that neither carries the JSON nor
 //! the code that checks it. A mistake in a built-in config fails the build.
 //!
-//! Both wasm modules use this script: the banner (`diffo-consent`) gets the
-//! configs without the cookie declaration's texts, which only the extra
-//! module (`diffo-consent-extra`) shows; the extra module also gets its
-//! stylesheet, `www/consent-extra.css`, minified.
+//! All three wasm modules use this script. The banner (`diffo-consent`)
+//! gets the configs without the cookie declaration's texts, which only the
+//! extra module (`diffo-consent-extra`) shows; the extra module also gets its
+//! stylesheet, `www/consent-extra.css`, minified; the first-visit module
+//! (`diffo-consent-first`) gets only the configs' default languages.
 
 use diffo_consent_core::config::{Site, SiteConfig};
+use diffo_consent_core::lang::Lang;
 use diffo_consent_core::{css, wire};
 use std::path::{Path, PathBuf};
 
@@ -16,10 +18,26 @@ fn main() {
     println!("cargo:rerun-if-changed=../sites");
     println!("cargo:rerun-if-changed=sites");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let banner = std::env::var("CARGO_PKG_NAME").as_deref() == Ok("diffo-consent");
+    let package = std::env::var("CARGO_PKG_NAME").unwrap_or_default();
+    let builtin = |site: Site| {
+        SiteConfig::builtin(site)
+            .unwrap_or_else(|e| panic!("\n\nsites/common.json or sites/{}.json: {e}\n", site.domain()))
+    };
+    if package == "diffo-consent-first" {
+        // Only the default languages, as indices in `Lang::ALL`.
+        let langs: Vec<u8> = Site::ALL
+            .iter()
+            .map(|&site| {
+                let lang = builtin(site).default_lang;
+                Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0) as u8
+            })
+            .collect();
+        std::fs::write(out.join("default-langs"), langs).expect("writing to OUT_DIR");
+        return;
+    }
+    let banner = package == "diffo-consent";
     for site in Site::ALL {
-        let config = SiteConfig::builtin(site)
-            .unwrap_or_else(|e| panic!("\n\nsites/common.json or sites/{}.json: {e}\n", site.domain()));
+        let config = builtin(site);
         let config = if banner {
             config.without_declaration_texts()
         } else {

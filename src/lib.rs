@@ -75,6 +75,15 @@ fn builtin(site: Site) -> Option<SiteConfig> {
     diffo_consent_core::builtin_config!(site)
 }
 
+/// The effects of [`start`] for every first visit (see
+/// `diffo_consent_core::protocol::first_visits`), which `cargo xtask build`
+/// writes into `consent.js` so that a first-time visitor sees the banner
+/// before this module arrives. Not exported: it runs at build time.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn first_visits() -> Vec<String> {
+    protocol::first_visits(builtin)
+}
+
 /// Starts the page view and returns the first effects. `browser_langs` is
 /// `navigator.languages` joined with commas; `config` is what the config
 /// checker made of the `data-config` file; `now` is `Date.now()`.
@@ -192,6 +201,20 @@ mod tests {
             "{again}"
         );
         assert_eq!(judge("analytics", 1), "run");
+    }
+
+    /// What `cargo xtask build` writes into `consent.js` for first visits is
+    /// what this module's `start` returns for them.
+    #[test]
+    fn first_visits_are_what_this_module_starts_with() {
+        let all = first_visits();
+        let page = |site: usize, lang: usize, gpc: bool| &all[(site * 3 + lang) * 2 + usize::from(gpc)];
+        for (host, html, site, lang) in [("www.diffo.fi", "fi", 0, 0), ("diffo.se.localhost", "en", 2, 1)] {
+            for gpc in [false, true] {
+                let started = start(host, None, None, Some(html.into()), "", None, None, NOW, gpc);
+                assert_eq!(&started, page(site, lang, gpc));
+            }
+        }
     }
 
     #[test]

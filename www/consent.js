@@ -14,6 +14,11 @@
   var PREFIX = 'diffo-consent: ';
   var KEY = '@STORAGE_KEY@';
   var CSS = '@CSS@';
+  // The banner module's effects for every first visit (one per site,
+  // language and GPC signal), computed at build time by the same code, and
+  // consent-first.wasm (base64), which names the one that fits this page.
+  var FIRST_VISITS = '@FIRST_VISITS@';
+  var FIRST_MODULE = '@FIRST_MODULE@';
   var me = document.currentScript || document.querySelector('script[src*="consent.js"]');
   if (window.diffoConsent) {
     console.warn(PREFIX + 'consent.js is on this page twice; the second copy does nothing');
@@ -184,7 +189,14 @@
   // The only code that inserts or activates scripts; it runs exactly the
   // commands the core returned.
   function run(commands) {
-    commands.forEach(function (c) {
+    for (var i = 0; i < commands.length; i++) {
+      var c = commands[i];
+      // On a first visit shown before the banner module arrived, the commands
+      // that ask it wait for it, and so do those after them.
+      if (!core && (c[0] === 'activate' || c[0] === 'forget')) {
+        whenCore(run.bind(null, commands.slice(i)));
+        return;
+      }
       try {
         if (c[0] === 'gtag') gtag.apply(null, c.slice(1).map(arg));
         else if (c[0] === 'fbq') fbq.apply(null, c.slice(1).map(arg));
@@ -197,7 +209,7 @@
       } catch (e) {
         console.error(PREFIX + 'a tracker command failed', e);
       }
-    });
+    }
   }
 
   function load(category, src) {
@@ -433,6 +445,7 @@
   function renderDeclarations() {
     var elements = document.querySelectorAll('[data-consent-declaration]');
     if (!elements.length) return;
+    if (!core) return whenCore(renderDeclarations);
     var turn = ++declarationTurn;
     renderView(core.declaration()).then(
       function (html) {
@@ -569,6 +582,8 @@
   // `source` is 'page' for the page's own consent controls, 'api' for
   // window.diffoConsent, and nothing for the dialog.
   function dispatch(action, source) {
+    // A click on a banner shown before the banner module arrived waits for it.
+    if (!core) return whenCore(dispatch.bind(null, action, source));
     if (action === 'settings' || action === 'open') rememberFocus();
     var hadFocus = !!(shadow && shadow.activeElement);
     var random = crypto.getRandomValues(new Uint8Array(16));
@@ -578,22 +593,24 @@
   function start(results) {
     core = wasm_bindgen;
     if (results[1]) settingsBytes = results[1];
-    var effects = JSON.parse(
-      core.start(
-        location.hostname,
-        attr('data-site'),
-        attr('data-lang'),
-        document.documentElement.getAttribute('lang'),
-        (navigator.languages || []).join(','),
-        results[1],
-        readStored(),
-        Date.now(),
-        navigator.globalPrivacyControl === true
-      )
+    var text = core.start(
+      location.hostname,
+      attr('data-site'),
+      attr('data-lang'),
+      document.documentElement.getAttribute('lang'),
+      browserLangs(),
+      results[1],
+      readStored(),
+      Date.now(),
+      gpc()
     );
+    var effects = JSON.parse(text);
     if (effects.error) throw new Error(effects.error);
-    rememberFocus();
-    apply(effects, false);
+    // A first visit's effects were carried out already (see firstVisit).
+    if (text !== early) {
+      rememberFocus();
+      apply(effects, false);
+    }
     // Any page element with data-consent-open opens the settings; the
     // settings' module starts loading when the visitor heads for one.
     ['pointerover', 'focusin'].forEach(function (type) {
@@ -617,10 +634,67 @@
         })
       : null;
 
+  function browserLangs() {
+    return (navigator.languages || []).join(',');
+  }
+
+  function gpc() {
+    return navigator.globalPrivacyControl === true;
+  }
+
   var ready = Promise.all([wasm_bindgen({ module_or_path: wasmResponse }), configSettings, domReady]).then(start);
   ready.catch(function (e) {
     console.error(PREFIX + 'could not start (' + ((e && e.message) || e) + '); no trackers will load');
+    // A banner shown on a first visit cannot work without the banner module.
+    if (shadow) render('');
   });
+
+  function whenCore(then) {
+    ready.then(then, function () {});
+  }
+
+  // A first visit (nothing stored, no data-config) shows the banner at once
+  // from the effects computed at build time, if consent-first.wasm names the
+  // one that fits this page; the banner module, when it arrives, starts with
+  // the same facts and finds the same effects (the host tests prove it for
+  // every page), so it only takes over. Anything unexpected: -1, and the
+  // page waits for the banner module as before.
+  var early = null;
+  function firstVisit() {
+    if (configUrl || readStored() !== null) return -1;
+    try {
+      var bytes = Uint8Array.from(atob(FIRST_MODULE), function (c) {
+        return c.charCodeAt(0);
+      });
+      var exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+      var facts = new TextEncoder().encode(
+        [
+          location.hostname,
+          attr('data-site'),
+          attr('data-lang'),
+          document.documentElement.getAttribute('lang'),
+          browserLangs(),
+          gpc() ? '1' : '',
+        ].join('\n')
+      );
+      var at = exports.input(facts.length);
+      if (!at) return -1;
+      new Uint8Array(exports.memory.buffer, at, facts.length).set(facts);
+      return exports.choose(facts.length);
+    } catch (e) {
+      return -1;
+    }
+  }
+  var visit = firstVisit();
+  if (visit >= 0) {
+    early = FIRST_VISITS[visit];
+    var showEarly = function () {
+      rememberFocus();
+      apply(JSON.parse(early), false);
+    };
+    if (domReady) domReady.then(showEarly);
+    else showEarly();
+  }
 
   function call(action) {
     return ready.then(function () {

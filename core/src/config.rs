@@ -79,10 +79,20 @@ impl Site {
     /// assert_eq!(Site::from_hostname("evil-diffo.fi"), None);
     /// ```
     pub fn from_hostname(host: &str) -> Option<Site> {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let host = host.strip_suffix(".localhost").unwrap_or(&host);
-        let host = host.strip_prefix("www.").unwrap_or(host);
-        Site::ALL.into_iter().find(|s| s.domain() == host)
+        // Without allocating: the first-visit module has no allocator.
+        let host = host.trim_end_matches('.');
+        let host = host
+            .len()
+            .checked_sub(".localhost".len())
+            .and_then(|at| Some((host.get(..at)?, host.get(at..)?)))
+            .filter(|(_, suffix)| suffix.eq_ignore_ascii_case(".localhost"))
+            .map_or(host, |(rest, _)| rest);
+        let host = host
+            .get(..4)
+            .filter(|prefix| prefix.eq_ignore_ascii_case("www."))
+            .and_then(|_| host.get(4..))
+            .unwrap_or(host);
+        Site::ALL.into_iter().find(|s| s.domain().eq_ignore_ascii_case(host))
     }
 
     /// The language the site is written in.

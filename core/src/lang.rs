@@ -1,6 +1,5 @@
 //! The dialog's languages and how one is chosen for a visitor.
 
-use crate::prelude::*;
 /// A language the dialog is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -65,21 +64,24 @@ pub struct LangHints<'a> {
     pub html_lang: Option<&'a str>,
     /// The site's default language.
     pub site_default: Option<Lang>,
-    /// `navigator.languages`, most preferred first.
-    pub browser: &'a [String],
+    /// `navigator.languages`, most preferred first, joined with commas.
+    pub browser: &'a str,
 }
 
 /// Picks the dialog language: the visitor's explicit choice, else the site
 /// editor's `data-lang`, else the page's `<html lang>`, else the site's
 /// default, else the first supported browser language, else English.
 /// Values that are not Finnish, English or Swedish are skipped, not errors.
+// A closure pattern rather than `','`: the `char` searcher's fast path
+// brings panicking (hence formatting) code into the first-visit module.
+#[allow(clippy::manual_pattern_char_comparison)]
 pub fn negotiate(hints: &LangHints<'_>) -> Lang {
     hints
         .chosen
         .or_else(|| hints.script_attr.and_then(Lang::from_tag))
         .or_else(|| hints.html_lang.and_then(Lang::from_tag))
         .or(hints.site_default)
-        .or_else(|| hints.browser.iter().find_map(|t| Lang::from_tag(t)))
+        .or_else(|| hints.browser.split(|c| c == ',').find_map(Lang::from_tag))
         .unwrap_or(Lang::En)
 }
 
@@ -116,7 +118,7 @@ mod tests {
         browser: &[&str],
         expected: Lang,
     ) {
-        let browser: Vec<String> = browser.iter().map(|s| s.to_string()).collect();
+        let browser = browser.join(",");
         let hints = LangHints {
             chosen,
             script_attr: attr,

@@ -80,18 +80,12 @@ pub fn start(
 ) -> (Option<Session>, String) {
     match configure(page, builtin) {
         Ok(config) => {
-            let browser: Vec<String> = page
-                .browser_langs
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
             let hints = LangHints {
                 chosen: None,
                 script_attr: page.lang_attr,
                 html_lang: page.html_lang,
                 site_default: None,
-                browser: &browser,
+                browser: page.browser_langs,
             };
             let (session, effects, report) = Session::start(config, page.stored, now, hints, page.gpc);
             let log = report.map(|reason| {
@@ -109,10 +103,19 @@ pub fn start(
 }
 
 fn configure(page: &Page<'_>, builtin: impl Fn(Site) -> Option<SiteConfig>) -> Result<SiteConfig, String> {
-    let site = match page.site_attr {
+    let mut config = builtin(site_of(page)?).ok_or("the built-in config cannot be read")?;
+    if let Some(bytes) = page.config {
+        config.apply_wire(bytes).ok_or("the checked config cannot be read")?;
+    }
+    Ok(config)
+}
+
+/// The site a page belongs to: its script tag's `data-site`, or its host.
+fn site_of(page: &Page<'_>) -> Result<Site, String> {
+    match page.site_attr {
         Some(name) => Site::from_hostname(name).ok_or_else(|| {
             ["data-site=\"", name, "\" is not one of diffo.fi, diffosolutions.com, diffo.se"].concat()
-        })?,
+        }),
         None => Site::from_hostname(page.hostname).ok_or_else(|| {
             [
                 "this page's host \"",
@@ -120,13 +123,55 @@ fn configure(page: &Page<'_>, builtin: impl Fn(Site) -> Option<SiteConfig>) -> R
                 "\" is not a Diffo site; set data-site=\"diffo.fi\" (or diffosolutions.com, diffo.se) on the script tag",
             ]
             .concat()
-        })?,
-    };
-    let mut config = builtin(site).ok_or("the built-in config cannot be read")?;
-    if let Some(bytes) = page.config {
-        config.apply_wire(bytes).ok_or("the checked config cannot be read")?;
+        }),
     }
-    Ok(config)
+}
+
+/// How many first visits there are: one per site, language and Global
+/// Privacy Control signal.
+pub const FIRST_VISITS: usize = Site::ALL.len() * Lang::ALL.len() * 2;
+
+/// Which first visit of [`first_visits`] a page is, if it is one: a page
+/// with no stored decision and no `data-config` on a Diffo site. Its
+/// effects are then exactly `first_visits(…)[index]`, whatever the time, so
+/// the edge can show the banner from them while the banner module is still
+/// on its way. `default_lang` is the built-in configs' default language.
+pub fn first_visit(page: &Page<'_>, default_lang: impl Fn(Site) -> Lang) -> Option<usize> {
+    if page.stored.is_some() || page.config.is_some() {
+        return None;
+    }
+    let site = Site::from_hostname(page.site_attr.unwrap_or(page.hostname))?;
+    let lang = crate::lang::negotiate(&LangHints {
+        chosen: None,
+        script_attr: page.lang_attr,
+        html_lang: page.html_lang,
+        site_default: Some(default_lang(site)),
+        browser: page.browser_langs,
+    });
+    let site = Site::ALL.iter().position(|s| *s == site)?;
+    let lang = Lang::ALL.iter().position(|l| *l == lang)?;
+    Some((site * Lang::ALL.len() + lang) * 2 + usize::from(page.gpc))
+}
+
+/// The effects of [`start`] for every first visit, in the order of
+/// [`first_visit`]'s index, computed at build time so that a first-time
+/// visitor sees the banner without waiting for the banner module.
+pub fn first_visits(builtin: impl Fn(Site) -> Option<SiteConfig>) -> Vec<String> {
+    let mut all = Vec::with_capacity(FIRST_VISITS);
+    for site in Site::ALL {
+        for lang in Lang::ALL {
+            for gpc in [false, true] {
+                let page = Page {
+                    hostname: site.domain(),
+                    lang_attr: Some(lang.code()),
+                    gpc,
+                    ..Page::default()
+                };
+                all.push(start(&page, Timestamp(0), &builtin).1);
+            }
+        }
+    }
+    all
 }
 
 /// Reads an action as the edge names it: a `data-action` value
@@ -752,6 +797,70 @@ mod tests {
 
     fn builtin(site: Site) -> Option<SiteConfig> {
         SiteConfig::builtin(site).ok()
+    }
+
+    /// Every page that is a first visit gets, from `first_visits`, exactly
+    /// what `start` would return for it, at any time; no other page is one.
+    #[test]
+    fn first_visits_are_what_start_returns() {
+        let all = first_visits(builtin);
+        assert_eq!(all.len(), FIRST_VISITS);
+        let default = |site: Site| builtin(site).unwrap().default_lang;
+        let mut seen = [false; FIRST_VISITS];
+        let stored = r#"{"version":1}"#;
+        let checked = checked(r#"{"googleAnalytics": "G-REAL1234"}"#);
+        for hostname in [
+            "www.diffo.fi",
+            "diffosolutions.com.localhost",
+            "DIFFO.SE.",
+            "example.org",
+            "",
+        ] {
+            for site_attr in [None, Some("diffo.se"), Some("diffo.com")] {
+                for lang_attr in [None, Some("sv"), Some("de"), Some("en-GB"), Some("fi")] {
+                    for html_lang in [None, Some("fi-FI"), Some("")] {
+                        for browser_langs in ["", "en-US,en", "de,sv-SE", ",,"] {
+                            for gpc in [false, true] {
+                                let page = Page {
+                                    hostname,
+                                    site_attr,
+                                    lang_attr,
+                                    html_lang,
+                                    browser_langs,
+                                    gpc,
+                                    ..Page::default()
+                                };
+                                let effects = start(&page, NOW).1;
+                                assert_eq!(effects, start(&page, Timestamp(5)).1, "{page:?}");
+                                match first_visit(&page, default) {
+                                    Some(i) => {
+                                        assert_eq!(effects, all[i], "{page:?}");
+                                        seen[i] = true;
+                                    }
+                                    None => assert!(effects.starts_with(r#"{"error":"#), "{page:?}: {effects}"),
+                                }
+                                for other in [
+                                    Page {
+                                        stored: Some(stored),
+                                        ..page.clone()
+                                    },
+                                    Page {
+                                        config: Some(&checked),
+                                        ..page.clone()
+                                    },
+                                ] {
+                                    assert_eq!(first_visit(&other, default), None);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen.iter().all(|s| *s), "every first visit is reachable");
+        for effects in &all {
+            assert!(effects.contains(r#""html":"<section class=\"dc-banner\""#), "{effects}");
+        }
     }
 
     /// The text of a JSON object nested in `json` under `key`.

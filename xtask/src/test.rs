@@ -20,7 +20,7 @@ pub fn all() -> Result<(), String> {
     stage("format and lints");
     cmd("cargo fmt --all -- --check")?;
     cmd("cargo clippy --quiet --workspace --all-targets -- -D warnings")?;
-    cmd("cargo clippy --quiet -p diffo-consent -p diffo-consent-extra --target wasm32-unknown-unknown -- -D warnings")?;
+    cmd("cargo clippy --quiet -p diffo-consent -p diffo-consent-extra -p diffo-consent-first --target wasm32-unknown-unknown -- -D warnings")?;
 
     stage("host tests");
     cmd("cargo test --quiet --workspace")?;
