@@ -527,7 +527,9 @@
           : shadow.querySelector('[data-action=reopen]');
       returnFocus = null;
     }
-    if (target) target.focus();
+    // Without scrolling, focus needs no layout: the page's first layout is
+    // not forced inside this task (the dialog is in view anyway).
+    if (target) target.focus({ preventScroll: where === 'dialog' });
   }
 
   // Keeps Tab and Shift+Tab inside a modal layer.
@@ -663,9 +665,9 @@
   function firstVisit() {
     if (configUrl || readStored() !== null) return -1;
     try {
-      var bytes = Uint8Array.from(atob(FIRST_MODULE), function (c) {
-        return c.charCodeAt(0);
-      });
+      var text = atob(FIRST_MODULE);
+      var bytes = new Uint8Array(text.length);
+      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
       var exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
       var facts = new TextEncoder().encode(
         [

@@ -1,6 +1,7 @@
 //! `cargo xtask`: build, serve, test and measure diffo-consent with nothing
 //! but cargo (matklad's xtask pattern). Run `cargo xtask help`.
 
+mod bench;
 mod bundle;
 mod consent_log;
 mod proxy;
@@ -23,6 +24,9 @@ cargo xtask <command>
                     end-to-end tests in Chromium
   build             build target/www/consent/ (consent.js + consent.wasm)
   size              build, then print the bytes a first-time visitor downloads
+  bench [--runs N]  build, then compare the banner with vanilla-cookieconsent
+                    in headless Chromium (default 15 runs); writes
+                    target/bench/bench.md; exits 1 when a target is missed
   serve [--port N]  serve the demo without building first
   audit URL [--stub-third-parties] [--json]
                     open any page in headless Chromium and report, in plain
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_test_tools()),
         Some("test") => test::all(),
         Some("audit") => return audit(&args[1..]),
+        Some("bench") => return bench::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())

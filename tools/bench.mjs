@@ -1,0 +1,918 @@
+// `cargo xtask bench`: our banner side by side with vanilla-cookieconsent
+// 3.1.0, on the same page, served the same way, in the same headless
+// Chromium. It measures what a visitor feels: how soon the banner shows (at
+// full speed and with the CPU slowed four times), how long the main thread is
+// blocked meanwhile, whether the page shifts, and how soon a return visitor
+// who accepted gets Google Analytics going; and it weighs what a first-time
+// visitor downloads to see each banner.
+//
+// Usage: node tools/bench.mjs --dist DIR --ours-files A,B,… [--runs N] [--out DIR]
+//   --dist        the built /consent/ folder (target/www/consent)
+//   --ours-files  what a first-time visitor downloads to see our banner
+//   --runs        iterations (default 15); each one loads both pages four ways
+//                 (first visit at 1x and 4x CPU, return visit at 1x and 4x),
+//                 and the page without a banner once
+//   --out         where bench.md and bench.json go (default target/bench)
+// Exit status: 0 when every target is met, 1 when one is not, 2 when the
+// bench could not run (or a page did not behave, rather than record garbage).
+//
+// How it measures:
+// - One local server (127.0.0.1, a random port) answers every request after
+//   LATENCY_MS, with brotli (quality 11, compressed once at start-up) and real
+//   cache headers. Chromium reaches it as diffosolutions.com.localhost, the
+//   host our consent.js recognises. /ours/ and /theirs/ are the same page
+//   (tools/bench/page.html) with each banner installed as its documentation
+//   tells site editors; both gate GA4 and the Meta Pixel with the ids of our
+//   built-in config for diffosolutions.com. Theirs needs hideFromBots: false,
+//   or it shows nothing to an automated browser. /none/ is the page without
+//   a banner, the baseline for blocking time.
+// - Third-party requests (Google, Meta, and the social plugins that our
+//   config loads on "accept all") are answered by tiny stubs through the
+//   DevTools protocol's Fetch domain, for those hosts only. Playwright's own
+//   routing (context.route) is not used: it intercepts every request and
+//   turns the HTTP cache off, which would make the return visit a cold load.
+// - Every load is a fresh browser context (cold cache). Iterations alternate
+//   which variant goes first.
+// - "Banner visible" is the first animation frame (the requestAnimationFrame
+//   timestamp; 0 = navigation start) in which the banner's root element
+//   exists, has a non-empty box that meets the viewport, is displayed, has
+//   visibility: visible and an effective opacity (the product over its
+//   ancestors) above 0. Theirs fades in (a 100 ms timer, then a CSS
+//   transition): this lenient definition counts its first faded frame,
+//   whatever its opacity.
+// - Total blocking time, as web.dev and Lighthouse define it: the sum of
+//   (duration - 50 ms) of the long tasks after the first contentful paint (a
+//   task that spans it counts from it), here until WINDOW_MS after the banner
+//   is visible. The long tasks before it (script and first layout, which
+//   delay the first paint instead) are shown too, as "main thread blocked
+//   from navigation", without a target.
+//   Layout shift: the sum of layout-shift entries without recent input over
+//   the same window.
+// - Return visit: accept all, wait until the choice is stored and nothing is
+//   left loading, then open the page again in the same context (warm HTTP
+//   cache, as a real return visitor; the harness checks that nothing the
+//   first visit fetched is fetched again). The figure is the Resource Timing startTime of the gtag.js
+//   request: the same time base (navigation start = 0) as the other metrics,
+//   and the same for both variants whichever way each inserts the script.
+//   The stubs are sent with no-store, so each visit requests gtag.js afresh;
+//   only the start of the request is measured, which caching cannot move.
+
+import { launch } from './chromium.mjs';
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HOST = 'diffosolutions.com.localhost';
+const LATENCY_MS = 40; // added before every answer of the local server
+const TIMEOUT_MS = 10_000; // a banner (or gtag.js) later than this is a failure
+const WINDOW_MS = 1000; // how long after the banner blocking time and shifts count
+const THROTTLE = 4; // the slow CPU's factor
+
+// Each variant's name, its first layer's root element and its "accept all"
+// button in it. (How each stores the choice: see returnVisit.)
+const VARIANTS = {
+  ours: {
+    name: 'diffo-consent',
+    banner: '.dc-banner', // the first layer's dialog (core/src/view.rs), in the shadow root of #diffo-consent
+    accept: '[data-action="accept-all"]',
+  },
+  theirs: {
+    name: 'vanilla-cookieconsent 3.1.0',
+    banner: '#cc-main .cm', // the consent modal
+    accept: '[data-role="all"]',
+  },
+};
+
+// What a first-time visitor downloads to see their banner, served as /cc/.
+const THEIRS_DIST = join(ROOT, 'node_modules/vanilla-cookieconsent/dist');
+const THEIR_FILES = ['cookieconsent.umd.js', 'cookieconsent.css'];
+
+// The targets: the ratios ours/theirs of the medians, and absolute bounds
+// where a ratio means nothing.
+const TARGETS = {
+  ratio: 0.8,
+  tbtMs: 30,
+  cls: 0,
+  brotliBytes: 12 * 1024,
+};
+
+class HarnessError extends Error {}
+
+function parseArgs(argv) {
+  const usage = 'usage: bench.mjs --dist DIR --ours-files A,B,… [--runs N] [--out DIR]';
+  const args = { dist: null, oursFiles: null, runs: 15, out: join(ROOT, 'target/bench') };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    if (value === undefined) throw new HarnessError(`${argv[i]} needs a value\n${usage}`);
+    if (argv[i] === '--dist') args.dist = resolve(value);
+    else if (argv[i] === '--ours-files') args.oursFiles = value.split(',').filter(Boolean).map((f) => resolve(f));
+    else if (argv[i] === '--runs') args.runs = Number(value);
+    else if (argv[i] === '--out') args.out = resolve(value);
+    else throw new HarnessError(`unexpected argument ${argv[i]}\n${usage}`);
+    i++;
+  }
+  if (!args.dist || !args.oursFiles || !args.oursFiles.length) throw new HarnessError(usage);
+  if (!Number.isInteger(args.runs) || args.runs < 1) throw new HarnessError('--runs needs a whole number of at least 1');
+  for (const path of [args.dist, ...args.oursFiles]) {
+    if (!existsSync(path)) throw new HarnessError(`${path} does not exist; build first (cargo xtask build)`);
+  }
+  return args;
+}
+
+// ---------------------------------------------------------------------------
+// The two pages
+
+/** The GA4 and Meta Pixel ids of our built-in config for diffosolutions.com. */
+function siteIds() {
+  const site = JSON.parse(readFileSync(join(ROOT, 'sites/diffosolutions.com.json'), 'utf8'));
+  if (!site.googleAnalytics || !site.metaPixel) throw new HarnessError('sites/diffosolutions.com.json has no googleAnalytics or metaPixel');
+  return { ga4: site.googleAnalytics, pixel: site.metaPixel };
+}
+
+/** The localStorage key of our consent record (core/src/record.rs). */
+function storageKey() {
+  const source = readFileSync(join(ROOT, 'core/src/record.rs'), 'utf8');
+  const m = source.match(/pub const STORAGE_KEY: &str = "([^"]+)";/);
+  if (!m) throw new HarnessError('core/src/record.rs has no STORAGE_KEY');
+  return m[1];
+}
+
+/** Fills the page template for each variant. */
+function pages({ ga4, pixel }) {
+  const template = readFileSync(join(ROOT, 'tools/bench/page.html'), 'utf8');
+  const fill = (values) => template.replace(/\{\{([a-z-]+)\}\}/g, (_, k) => values[k]);
+
+  // Ours: one tag in <head>, as the README tells site editors. The built-in
+  // config of diffosolutions.com gates GA4 and the Meta Pixel.
+  const ours = fill({
+    head: '  <script src="/consent/consent.js" defer></script>',
+    analytics: 'data-consent="analytics"',
+    'open-settings': 'data-consent-open',
+    end: '',
+  });
+
+  // Theirs, per vanilla-cookieconsent's documentation: its stylesheet in
+  // <head>, the trackers' own snippets as type="text/plain" with a
+  // data-category, the UMD build and CookieConsent.run() at the end of <body>.
+  // Same categories, texts and buttons as ours; the default layout.
+  // hideFromBots: false, because its default hides the banner from any
+  // browser with navigator.webdriver set, as every automated one has.
+  const gtag = `https://www.googletagmanager.com/gtag/js?id=${ga4}`;
+  const theirs = fill({
+    head: `  <link rel="stylesheet" href="/cc/cookieconsent.css">
+  <script type="text/plain" data-category="analytics" async src="${gtag}"></script>
+  <script type="text/plain" data-category="analytics">
+    window.dataLayer = window.dataLayer || [];
+    function gtag(){dataLayer.push(arguments);}
+    gtag('js', new Date());
+    gtag('config', '${ga4}');
+  </script>
+  <script type="text/plain" data-category="marketing">
+    !function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){n.callMethod?
+    n.callMethod.apply(n,arguments):n.queue.push(arguments)};if(!f._fbq)f._fbq=n;
+    n.push=n;n.loaded=!0;n.version='2.0';n.queue=[];t=b.createElement(e);t.async=!0;
+    t.src=v;s=b.getElementsByTagName(e)[0];s.parentNode.insertBefore(t,s)}(window,
+    document,'script','https://connect.facebook.net/en_US/fbevents.js');
+    fbq('init', '${pixel}');
+    fbq('track', 'PageView');
+  </script>`,
+    analytics: 'data-category="analytics"',
+    'open-settings': 'data-cc="show-preferencesModal"',
+    end: `  <script src="/cc/cookieconsent.umd.js"></script>
+  <script>
+    CookieConsent.run({
+      hideFromBots: false,
+      categories: {
+        necessary: { enabled: true, readOnly: true },
+        analytics: {},
+        marketing: {},
+        social: {}
+      },
+      language: {
+        default: 'en',
+        translations: {
+          en: {
+            consentModal: {
+              title: 'We use cookies',
+              description: 'We use necessary cookies to make this site work. With your consent, we also use cookies for analytics, marketing and social media. You can change your choice at any time. <a href="/privacy-policy">Read our privacy policy</a>',
+              acceptAllBtn: 'Accept all',
+              acceptNecessaryBtn: 'Reject all',
+              showPreferencesBtn: 'Settings'
+            },
+            preferencesModal: {
+              title: 'Cookie settings',
+              acceptAllBtn: 'Accept all',
+              acceptNecessaryBtn: 'Reject all',
+              savePreferencesBtn: 'Save my choices',
+              closeIconLabel: 'Close cookie settings',
+              sections: [
+                { description: 'Choose which cookies you allow. Necessary cookies are always on because the site cannot work without them.' },
+                { title: 'Necessary', description: 'Make the site work and remember your cookie choice.', linkedCategory: 'necessary' },
+                { title: 'Analytics', description: 'Show us how the site is used so that we can improve it.', linkedCategory: 'analytics' },
+                { title: 'Marketing', description: 'Measure how our ads perform and help us show you more relevant ads.', linkedCategory: 'marketing' },
+                { title: 'Social media', description: 'Show social media buttons and posts. These services may also track you on other sites.', linkedCategory: 'social' }
+              ]
+            }
+          }
+        }
+      }
+    });
+  </script>`,
+  });
+  // The baseline: the same page with no banner, to tell the page's own
+  // blocking time (a cold renderer's first layout) from the banners'.
+  const none = fill({ head: '', analytics: '', 'open-settings': '', end: '' });
+  return { ours, theirs, none };
+}
+
+// ---------------------------------------------------------------------------
+// Sizes
+
+const brotli = (bytes) =>
+  zlib.brotliCompressSync(bytes, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.constants.BROTLI_PARAM_LGWIN]: 22,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    },
+  });
+
+function sizes(files) {
+  const rows = files.map((file) => {
+    const bytes = readFileSync(file);
+    return { file: basename(file), raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length, brotli: brotli(bytes).length };
+  });
+  const total = { file: 'total', raw: 0, gzip: 0, brotli: 0 };
+  for (const r of rows) for (const k of ['raw', 'gzip', 'brotli']) total[k] += r[k];
+  return { rows, total };
+}
+
+// ---------------------------------------------------------------------------
+// The server
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
+
+/** One response body, compressed once. */
+function entry(bytes, type, cache) {
+  return { raw: bytes, br: brotli(bytes), type, cache };
+}
+
+/** Serves the pages (ours, theirs, and none for the baseline), the site's
+ * stylesheet, our /consent/ folder and their /cc/ files, each answer
+ * LATENCY_MS late. `hits` lists the paths requested, in order, so that the
+ * harness can tell what came from the cache; `state.pending` counts the
+ * requests not answered yet. */
+async function startServer(dist, html) {
+  const files = new Map();
+  const statics = 'public, max-age=3600';
+  files.set('/ours/', entry(Buffer.from(html.ours), TYPES['.html'], 'no-cache'));
+  files.set('/theirs/', entry(Buffer.from(html.theirs), TYPES['.html'], 'no-cache'));
+  files.set('/none/', entry(Buffer.from(html.none), TYPES['.html'], 'no-cache'));
+  files.set('/assets/site.css', entry(readFileSync(join(ROOT, 'www/demo/assets/site.css')), TYPES['.css'], statics));
+  for (const name of readdirSync(dist)) {
+    const path = join(dist, name);
+    if (statSync(path).isFile()) files.set(`/consent/${name}`, entry(readFileSync(path), TYPES[extname(name)] || 'application/octet-stream', statics));
+  }
+  for (const name of THEIR_FILES) {
+    files.set(`/cc/${name}`, entry(readFileSync(join(THEIRS_DIST, name)), TYPES[extname(name)], statics));
+  }
+
+  const hits = [];
+  const notBrotli = new Set();
+  const state = { pending: 0 };
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    hits.push(path);
+    state.pending++;
+    res.once('close', () => state.pending--);
+    req.resume(); // the consent log's events have a body to drain
+    setTimeout(() => {
+      if (path.startsWith('/consent-log/')) {
+        res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
+        return;
+      }
+      const file = files.get(path);
+      if (!file) {
+        res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('not found');
+        return;
+      }
+      const br = /\bbr\b/.test(req.headers['accept-encoding'] || '');
+      if (!br) notBrotli.add(path);
+      const body = br ? file.br : file.raw;
+      res.writeHead(200, {
+        'Content-Type': file.type,
+        'Content-Length': body.length,
+        'Cache-Control': file.cache,
+        Vary: 'Accept-Encoding',
+        ...(br ? { 'Content-Encoding': 'br' } : {}),
+      });
+      res.end(body);
+    }, LATENCY_MS);
+  });
+  await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
+  return { server, port: server.address().port, hits, notBrotli, state };
+}
+
+// ---------------------------------------------------------------------------
+// Third-party stubs
+
+// Only these hosts are answered locally; any other request that leaves the
+// local server is a harness error. Besides GA4 and the Pixel, our built-in
+// config loads the social plugins' scripts (Facebook, Instagram, LinkedIn) on
+// "accept all".
+const THIRD_PARTY_PATTERNS = [
+  '*://*.googletagmanager.com/*',
+  '*://*.google-analytics.com/*',
+  '*://*.analytics.google.com/*',
+  '*://*.doubleclick.net/*',
+  '*://connect.facebook.net/*',
+  '*://*.facebook.com/*',
+  '*://*.instagram.com/*',
+  '*://*.linkedin.com/*',
+  '*://*.licdn.com/*',
+];
+
+function stubFor(url) {
+  const u = new URL(url);
+  if (u.hostname === 'www.googletagmanager.com' && u.pathname === '/gtag/js') {
+    return { type: 'text/javascript', body: 'window.__benchStubs=(window.__benchStubs||[]).concat("gtag");' };
+  }
+  if (u.pathname.endsWith('.js')) {
+    return { type: 'text/javascript', body: `window.__benchStubs=(window.__benchStubs||[]).concat(${JSON.stringify(u.host + u.pathname)});` };
+  }
+  return { type: 'text/plain', body: '' }; // beacons, pixels
+}
+
+/** Answers the third parties' requests of one page with the stubs, through
+ * the DevTools protocol (see the header for why not context.route). */
+async function stubThirdParties(cdp, seen) {
+  cdp.on('Fetch.requestPaused', (event) => {
+    seen.push({ url: event.request.url, at: Date.now() });
+    const stub = stubFor(event.request.url);
+    cdp
+      .send('Fetch.fulfillRequest', {
+        requestId: event.requestId,
+        responseCode: 200,
+        responseHeaders: [
+          { name: 'Content-Type', value: stub.type },
+          { name: 'Cache-Control', value: 'no-store' },
+          { name: 'Access-Control-Allow-Origin', value: '*' },
+        ],
+        body: Buffer.from(stub.body).toString('base64'),
+      })
+      .catch(() => {}); // the page may be gone already
+  });
+  await cdp.send('Fetch.enable', { patterns: THIRD_PARTY_PATTERNS.map((urlPattern) => ({ urlPattern, requestStage: 'Request' })) });
+}
+
+// ---------------------------------------------------------------------------
+// In the page
+
+/** Runs in every page before its own scripts: records long tasks, layout
+ * shifts, and the first animation frame in which the banner is visible. */
+function probe({ selector, other }) {
+  if (window.top !== window) return;
+  const bench = (window.__bench = { insertedAt: null, visibleAt: null, otherBanner: false });
+
+  // The element, in the document or in an open shadow root of one of
+  // <body>'s children (where our banner lives).
+  const find = (sel) => {
+    const direct = document.querySelector(sel);
+    if (direct || !document.body) return direct;
+    for (const el of document.body.children) {
+      const inner = el.shadowRoot && el.shadowRoot.querySelector(sel);
+      if (inner) return inner;
+    }
+    return null;
+  };
+  const parentOf = (node) => node.parentElement || (node.parentNode && node.parentNode.host) || null;
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) return false;
+    if (r.right <= 0 || r.bottom <= 0 || r.left >= innerWidth || r.top >= innerHeight) return false;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility !== 'visible') return false;
+    let opacity = 1;
+    for (let node = el; node; node = parentOf(node)) opacity *= Number(getComputedStyle(node).opacity);
+    return opacity > 0;
+  };
+
+  let shown;
+  bench.visible = new Promise((ok) => (shown = ok));
+  const frame = (ts) => {
+    const el = find(selector);
+    if (el && bench.insertedAt === null) bench.insertedAt = ts;
+    if (el && visible(el)) {
+      bench.visibleAt = ts;
+      bench.otherBanner = !!find(other);
+      bench.text = el.textContent.replace(/\s+/g, ' ').trim().slice(0, 80);
+      shown(ts);
+      return;
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+
+  const observe = (type, list) => {
+    try {
+      const o = new PerformanceObserver((entries) => list.push(...entries.getEntries()));
+      o.observe({ type, buffered: true });
+      return o;
+    } catch (e) {
+      return null;
+    }
+  };
+  const longTasks = [];
+  const shifts = [];
+  const observers = [observe('longtask', longTasks), observe('layout-shift', shifts)];
+  // Everything recorded so far, as plain data.
+  bench.collect = () => {
+    for (const o of observers) if (o) o.takeRecords().forEach((e) => (e.entryType === 'longtask' ? longTasks : shifts).push(e));
+    const nav = performance.getEntriesByType('navigation')[0];
+    const paint = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint');
+    return {
+      insertedAt: bench.insertedAt,
+      visibleAt: bench.visibleAt,
+      otherBanner: bench.otherBanner,
+      text: bench.text,
+      longTasks: longTasks.map((e) => ({ start: e.startTime, duration: e.duration })),
+      shifts: shifts.map((e) => ({ start: e.startTime, value: e.value, hadRecentInput: e.hadRecentInput })),
+      htmlEnd: nav ? nav.responseEnd : null,
+      domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
+      fcp: paint ? paint.startTime : null,
+      resources: performance
+        .getEntriesByType('resource')
+        .map((e) => ({ name: e.name, start: e.startTime, end: e.responseEnd, transfer: e.transferSize })),
+    };
+  };
+}
+
+/** In the page: the startTime of the gtag.js request, once it is there. */
+function gtagStart(timeout) {
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('no gtag.js request')), timeout);
+    new PerformanceObserver((list, observer) => {
+      const e = list.getEntries().find((r) => r.name.includes('googletagmanager.com/gtag/js'));
+      if (!e) return;
+      clearTimeout(timer);
+      observer.disconnect();
+      ok(e.startTime);
+    }).observe({ type: 'resource', buffered: true });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Loads
+
+/** A fresh context and page for one variant, with the probe, the stubs,
+ * and every error and unexpected request recorded. */
+async function open(browser, run, variant) {
+  const context = await browser.newContext();
+  const banner = (v) => (VARIANTS[v] ? VARIANTS[v].banner : '#no-banner');
+  await context.addInitScript(probe, { selector: banner(variant), other: banner(variant === 'ours' ? 'theirs' : 'ours') });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  const stubbed = [];
+  await stubThirdParties(cdp, stubbed);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()} (${m.location().url})`));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!/^https?:$/.test(u.protocol)) return;
+    const local = u.hostname === HOST && u.port === String(run.port);
+    if (!local && !THIRD_PARTY_PATTERNS.some((p) => glob(p, r.url()))) problems.push(`unexpected request: ${r.url()}`);
+  });
+  const url = `http://${HOST}:${run.port}/${variant}/`;
+  return { context, page, cdp, stubbed, problems, url, variant };
+}
+
+/** Whether a DevTools URL pattern ('*' is anything) matches. */
+function glob(pattern, url) {
+  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+  return re.test(url);
+}
+
+function check(load, what) {
+  if (load.problems.length) throw new HarnessError(`${load.variant}, ${what}: ${[...new Set(load.problems)].join('; ')}`);
+}
+
+/** Waits until the server has had nothing to answer for a while. */
+async function quiet(run) {
+  const QUIET_MS = 300;
+  const deadline = Date.now() + TIMEOUT_MS;
+  let since = Date.now();
+  while (Date.now() - since < QUIET_MS) {
+    if (Date.now() > deadline) throw new HarnessError(`requests still pending after ${TIMEOUT_MS / 1000} s`);
+    if (run.state.pending > 0) since = Date.now();
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+}
+
+/** Navigates and waits for the banner to be visible; returns its time. */
+async function navigateToBanner(load, what) {
+  await load.page.goto(load.url, { waitUntil: 'commit', timeout: TIMEOUT_MS });
+  const visibleAt = await load.page
+    .evaluate((timeout) => {
+      if (!window.__bench) throw new Error('the probe did not run');
+      return Promise.race([window.__bench.visible, new Promise((_, fail) => setTimeout(() => fail(new Error('timeout')), timeout))]);
+    }, TIMEOUT_MS)
+    .catch((e) => {
+      check(load, what);
+      throw new HarnessError(
+        `${load.variant}, ${what}: the banner (${VARIANTS[load.variant].banner}) was not visible within ${TIMEOUT_MS / 1000} s (${e.message.split('\n')[0]})`,
+      );
+    });
+  return visibleAt;
+}
+
+/** A first visit: the banner's time, and blocking time and shifts over the
+ * window after it. */
+async function firstVisit(browser, run, variant, throttle) {
+  const what = `first visit at ${throttle}x CPU`;
+  const load = await open(browser, run, variant);
+  try {
+    if (throttle !== 1) await load.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    const visibleAt = await navigateToBanner(load, what);
+    await load.page.evaluate((until) => new Promise((ok) => setTimeout(ok, Math.max(0, until - performance.now()))), visibleAt + WINDOW_MS);
+    const data = await load.page.evaluate(() => window.__bench.collect());
+    check(load, what);
+    // Sanity: it was this variant's banner, with its accept button, and the
+    // other variant's banner was nowhere.
+    const accept = await load.page.locator(`${VARIANTS[variant].banner} ${VARIANTS[variant].accept}`).count();
+    if (!accept || data.otherBanner) {
+      throw new HarnessError(`${variant}, ${what}: the visible banner is not ${VARIANTS[variant].name}'s (accept button: ${accept}, other banner: ${data.otherBanner})`);
+    }
+    if (load.stubbed.length) throw new HarnessError(`${variant}, ${what}: third parties requested before consent: ${load.stubbed.map((s) => s.url).join(', ')}`);
+    const end = data.visibleAt + WINDOW_MS;
+    const tasks = data.longTasks.filter((t) => t.start < end);
+    const blocking = blockingTime(tasks, data.fcp);
+    const own = data.resources.filter((r) => run.firstLayer[variant].includes(new URL(r.name).pathname));
+    return {
+      visibleAt: data.visibleAt,
+      insertedAt: data.insertedAt,
+      tbt: blocking.afterFcp,
+      blockedFromStart: blocking.fromStart,
+      cls: data.shifts.filter((s) => !s.hadRecentInput && s.start < end).reduce((sum, s) => sum + s.value, 0),
+      htmlEnd: data.htmlEnd,
+      fcp: data.fcp,
+      domContentLoaded: data.domContentLoaded,
+      filesEnd: own.length ? Math.max(...own.map((r) => r.end)) : null,
+      longTasks: tasks,
+      shifts: data.shifts,
+      resources: data.resources,
+      text: data.text,
+    };
+  } finally {
+    await load.context.close();
+  }
+}
+
+/** A return visit: accept all, wait for the stored choice, then open the
+ * page again in the same context; the start of the gtag.js request. */
+async function returnVisit(browser, run, variant, throttle, key) {
+  const what = `return visit at ${throttle}x CPU`;
+  const load = await open(browser, run, variant);
+  try {
+    const hitsFirst = run.hits.length;
+    await navigateToBanner(load, what);
+    await load.page.locator(`${VARIANTS[variant].banner} ${VARIANTS[variant].accept}`).first().click({ timeout: TIMEOUT_MS });
+    await load.page
+      .waitForFunction(
+        ({ variant, key }) =>
+          variant === 'ours' ? !!localStorage.getItem(key) : document.cookie.split(/;\s*/).some((c) => c.startsWith('cc_cookie=')),
+        { variant, key },
+        { timeout: TIMEOUT_MS, polling: 50 },
+      )
+      .catch(() => {
+        throw new HarnessError(`${variant}, ${what}: "accept all" was clicked but no choice was stored`);
+      });
+    // A return visitor comes back later: let what the first visit started
+    // finish (and be cached) before the next page.
+    await quiet(run);
+    const fetchedFirst = new Set(run.hits.slice(hitsFirst));
+    if (throttle !== 1) await load.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    const hitsBefore = run.hits.length;
+    const stubbedBefore = load.stubbed.length;
+    await load.page.goto(load.url, { waitUntil: 'commit', timeout: TIMEOUT_MS });
+    const start = await load.page.evaluate(gtagStart, TIMEOUT_MS).catch((e) => {
+      check(load, what);
+      throw new HarnessError(`${variant}, ${what}: gtag.js was not requested within ${TIMEOUT_MS / 1000} s (${e.message.split('\n')[0]})`);
+    });
+    // Sanity: the banner stayed away, gtag.js went through the stub, and
+    // nothing the first visit fetched was fetched again (the HTTP cache works;
+    // what a banner fetches only on return visits is its own business).
+    await load.page.waitForLoadState('load', { timeout: TIMEOUT_MS });
+    const data = await load.page.evaluate(() => window.__bench.collect());
+    check(load, what);
+    if (data.visibleAt !== null) throw new HarnessError(`${variant}, ${what}: the banner showed again after "accept all"`);
+    const gtag = load.stubbed.slice(stubbedBefore).filter((s) => s.url.includes('googletagmanager.com/gtag/js'));
+    if (!gtag.length) throw new HarnessError(`${variant}, ${what}: the stub saw no gtag.js request`);
+    const fetched = [...new Set(run.hits.slice(hitsBefore))].filter((p) => p !== `/${variant}/` && !p.startsWith('/consent-log/'));
+    const refetched = fetched.filter((p) => fetchedFirst.has(p));
+    if (refetched.length) throw new HarnessError(`${variant}, ${what}: the HTTP cache was not used for ${refetched.join(', ')}`);
+    return {
+      gtagStart: start,
+      gtagUrl: gtag[0].url,
+      fetched, // from the server by the time gtag.js started: not in the cache
+      htmlEnd: data.htmlEnd,
+      domContentLoaded: data.domContentLoaded,
+      resources: data.resources,
+    };
+  } finally {
+    await load.context.close();
+  }
+}
+
+/** The page without a banner: its blocking time from navigation until
+ * WINDOW_MS after its first contentful paint or its load event, whichever
+ * is later. */
+async function baselineVisit(browser, run, throttle) {
+  const what = `the page without a banner at ${throttle}x CPU`;
+  const load = await open(browser, run, 'none');
+  try {
+    if (throttle !== 1) await load.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    await load.page.goto(load.url, { waitUntil: 'load', timeout: TIMEOUT_MS });
+    const end = await load.page
+      .evaluate(
+        ({ windowMs, timeout }) =>
+          new Promise((ok, fail) => {
+            setTimeout(() => fail(new Error('no first contentful paint')), timeout);
+            new PerformanceObserver((list, observer) => {
+              const fcp = list.getEntries().find((e) => e.name === 'first-contentful-paint');
+              if (!fcp) return;
+              observer.disconnect();
+              const until = Math.max(fcp.startTime, performance.getEntriesByType('navigation')[0].loadEventEnd) + windowMs;
+              setTimeout(() => ok(until), Math.max(0, until - performance.now()));
+            }).observe({ type: 'paint', buffered: true });
+          }),
+        { windowMs: WINDOW_MS, timeout: TIMEOUT_MS },
+      )
+      .catch((e) => {
+        throw new HarnessError(`${what}: ${e.message.split('\n')[0]}`);
+      });
+    const data = await load.page.evaluate(() => window.__bench.collect());
+    check(load, what);
+    const tasks = data.longTasks.filter((t) => t.start < end);
+    const blocking = blockingTime(tasks, data.fcp);
+    return { tbt: blocking.afterFcp, blockedFromStart: blocking.fromStart, fcp: data.fcp, longTasks: tasks };
+  } finally {
+    await load.context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Statistics and reports
+
+/** The q-quantile of sorted numbers, interpolated. */
+function quantile(sorted, q) {
+  if (!sorted.length) return NaN;
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+function summary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: quantile(sorted, 0.5), p10: quantile(sorted, 0.1), p90: quantile(sorted, 0.9), max: sorted[sorted.length - 1] };
+}
+
+/** Blocking time (the part of each long task beyond 50 ms) of `tasks`: after
+ * the first contentful paint `fcp`, a task that spans it counted from it (the
+ * standard total blocking time), and from navigation. */
+function blockingTime(tasks, fcp) {
+  const over = (duration) => Math.max(0, duration - 50);
+  let afterFcp = 0;
+  let fromStart = 0;
+  for (const t of tasks) {
+    fromStart += over(t.duration);
+    const end = t.start + t.duration;
+    if (fcp === null || end > fcp) afterFcp += over(end - Math.max(t.start, fcp ?? 0));
+  }
+  return { afterFcp, fromStart };
+}
+
+// The metrics, how to read each from the samples, and its target.
+const METRICS = [
+  { id: 'visible1x', label: 'banner visible, 1x CPU', unit: 'ms', of: (s) => s.first1x.map((x) => x.visibleAt), target: 'ratio' },
+  { id: 'visible4x', label: 'banner visible, 4x CPU', unit: 'ms', of: (s) => s.first4x.map((x) => x.visibleAt), target: 'ratio' },
+  { id: 'tbt4x', label: 'total blocking time, 4x CPU', unit: 'ms', of: (s) => s.first4x.map((x) => x.tbt), target: 'tbt' },
+  { id: 'blocked4x', label: 'main thread blocked from navigation, 4x CPU', unit: 'ms', of: (s) => s.first4x.map((x) => x.blockedFromStart), target: 'none' },
+  { id: 'cls', label: 'layout shift (CLS), 1x and 4x', unit: '', of: (s) => [...s.first1x, ...s.first4x].map((x) => x.cls), target: 'cls' },
+  { id: 'return1x', label: 'return visit: gtag.js starts, 1x CPU', unit: 'ms', of: (s) => s.return1x.map((x) => x.gtagStart), target: 'ratio' },
+  { id: 'return4x', label: 'return visit: gtag.js starts, 4x CPU', unit: 'ms', of: (s) => s.return4x.map((x) => x.gtagStart), target: 'ratio' },
+];
+
+function evaluate(samples) {
+  return METRICS.map((m) => {
+    const ours = summary(m.of(samples.ours));
+    const theirs = summary(m.of(samples.theirs));
+    const ratio = ours.median / theirs.median;
+    let target;
+    let met;
+    if (m.target === 'ratio') {
+      target = `ours/theirs ≤ ${TARGETS.ratio}`;
+      met = ratio <= TARGETS.ratio;
+    } else if (m.target === 'tbt') {
+      target = `ours median ≤ ${TARGETS.tbtMs} ms`;
+      met = ours.median <= TARGETS.tbtMs;
+    } else if (m.target === 'none') {
+      target = 'shown, no target';
+      met = null;
+    } else {
+      target = `ours max = ${TARGETS.cls}`;
+      met = ours.max <= TARGETS.cls;
+    }
+    return { ...m, ours, theirs, ratio, target, met };
+  });
+}
+
+const num = (x, unit) => {
+  if (Number.isNaN(x)) return '–';
+  if (unit === 'ms') return `${Math.round(x)}`;
+  return x === 0 ? '0' : x.toFixed(4);
+};
+const cell = (s, unit, withMax) =>
+  `${num(s.median, unit)} (${num(s.p10, unit)}–${num(s.p90, unit)})${withMax ? `, max ${num(s.max, unit)}` : ''}${unit && !Number.isNaN(s.median) ? ` ${unit}` : ''}`;
+const ratioText = (r) => (Number.isFinite(r) ? r.toFixed(2) : '–');
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const group = (n) => n.toLocaleString('en-US');
+
+/** The baseline's blocking time, in words. */
+function baselineText(samples) {
+  const s = summary(samples.none.first4x.map((x) => x.tbt));
+  const b = summary(samples.none.first4x.map((x) => x.blockedFromStart));
+  return `The same page without a banner has a total blocking time of ${cell(s, 'ms')} at 4x CPU, and its main ` +
+    `thread is blocked for ${cell(b, 'ms')} from navigation (a cold renderer's first layout); both are part of both variants' figures.`;
+}
+
+/** What each variant fetched from the server on return visits before
+ * gtag.js started (beyond the page itself), in words. */
+function returnFetchedText(samples) {
+  const parts = ['ours', 'theirs'].map((side) => {
+    const visits = [...samples[side].return1x, ...samples[side].return4x];
+    const counts = new Map();
+    for (const v of visits) for (const p of v.fetched) counts.set(p, (counts.get(p) || 0) + 1);
+    const list = [...counts].map(([p, n]) => `${p} (${n} of ${visits.length})`).join(', ');
+    return `${side}: ${list || 'nothing'}`;
+  });
+  return `Fetched on return visits before gtag.js started, besides the page (not in the cache): ${parts.join('; ')}.`;
+}
+
+function markdown(results, size, meta, samples) {
+  const out = [];
+  out.push(`Ours (diffo-consent) against ${VARIANTS.theirs.name}, ${meta.runs} runs each, headless Chromium ${meta.chromium}, ` +
+    `${meta.cores} cores, ${LATENCY_MS} ms added to every response, brotli. Times from navigation start; ` +
+    'medians with p10–p90. Absolute times are noisy on a shared machine: the ratios are the result.');
+  out.push('');
+  out.push('| metric | ours median (p10–p90) | theirs median (p10–p90) | ours/theirs | target | met |');
+  out.push('| --- | ---: | ---: | ---: | --- | :---: |');
+  for (const r of results) {
+    const withMax = r.id === 'cls';
+    out.push(`| ${r.label} | ${cell(r.ours, r.unit, withMax)} | ${cell(r.theirs, r.unit, withMax)} | ${ratioText(r.ratio)} | ${r.target} | ${r.met === null ? '–' : r.met ? 'yes' : 'no'} |`);
+  }
+  const sizeMet = size.ours.total.brotli <= TARGETS.brotliBytes;
+  out.push(
+    `| first-layer download, brotli -q 11 | ${group(size.ours.total.brotli)} B (${kib(size.ours.total.brotli)}) | ${group(size.theirs.total.brotli)} B (${kib(size.theirs.total.brotli)}) | ` +
+      `${ratioText(size.ours.total.brotli / size.theirs.total.brotli)} | ours ≤ ${kib(TARGETS.brotliBytes)} | ${sizeMet ? 'yes' : 'no'} |`,
+  );
+  out.push('');
+  out.push(baselineText(samples));
+  out.push(returnFetchedText(samples));
+  out.push('');
+  out.push('| file | raw | gzip -9 | brotli -q 11 |');
+  out.push('| --- | ---: | ---: | ---: |');
+  for (const side of ['ours', 'theirs']) {
+    for (const r of [...size[side].rows, size[side].total]) {
+      const name = r.file === 'total' ? `**${side} total**` : `${side}: ${r.file}`;
+      out.push(`| ${name} | ${group(r.raw)} | ${group(r.gzip)} | ${group(r.brotli)} (${kib(r.brotli)}) |`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+function printTables(results, size, samples, meta) {
+  const pad = (s, n) => String(s).padEnd(n);
+  const lpad = (s, n) => String(s).padStart(n);
+  console.log(`\n${VARIANTS.ours.name} (ours) against ${VARIANTS.theirs.name} (theirs): ${meta.runs} runs, Chromium ${meta.chromium}, ${meta.cores} cores`);
+  console.log(`Medians (p10–p90), from navigation start; ${LATENCY_MS} ms added to every response.`);
+  console.log('Absolute times are noisy on this shared machine; the ratios ours/theirs are the result.\n');
+  console.log(`${pad('metric', 38)} ${lpad('ours', 24)} ${lpad('theirs', 24)} ${lpad('ratio', 6)}  target`);
+  for (const r of results) {
+    const withMax = r.id === 'cls';
+    console.log(
+      `${pad(r.label, 44)} ${lpad(cell(r.ours, r.unit, withMax), 24)} ${lpad(cell(r.theirs, r.unit, withMax), 24)} ${lpad(ratioText(r.ratio), 6)}  ${r.met === null ? '      ' : r.met ? 'ok    ' : 'MISSED'} ${r.target}`,
+    );
+  }
+
+  console.log('\nWhere the time goes, first visit at 1x CPU (medians, ms):');
+  console.log(`${pad('', 10)} ${lpad('HTML in', 8)} ${lpad('FCP', 8)} ${lpad('DCL', 8)} ${lpad('files in', 9)} ${lpad('in DOM', 8)} ${lpad('visible', 8)}`);
+  for (const side of ['ours', 'theirs']) {
+    const m = (k) => {
+      const v = samples[side].first1x.map((x) => x[k]).filter((x) => x !== null);
+      return v.length ? Math.round(summary(v).median) : '–';
+    };
+    console.log(`${pad(side, 10)} ${lpad(m('htmlEnd'), 8)} ${lpad(m('fcp'), 8)} ${lpad(m('domContentLoaded'), 8)} ${lpad(m('filesEnd'), 9)} ${lpad(m('insertedAt'), 8)} ${lpad(m('visibleAt'), 8)}`);
+  }
+  console.log('(files in: its first-layer files downloaded; in DOM: first frame with the banner element; visible: see above;');
+  console.log(' frames are timed at their start, paints such as FCP when presented, some 30-50 ms later here)');
+  console.log(baselineText(samples));
+
+  console.log('\nReturn visit at 1x CPU (medians, ms):');
+  console.log(`${pad('', 10)} ${lpad('HTML in', 8)} ${lpad('DCL', 8)} ${lpad('gtag.js', 8)}`);
+  for (const side of ['ours', 'theirs']) {
+    const m = (k) => Math.round(summary(samples[side].return1x.map((x) => x[k])).median);
+    console.log(`${pad(side, 10)} ${lpad(m('htmlEnd'), 8)} ${lpad(m('domContentLoaded'), 8)} ${lpad(m('gtagStart'), 8)}`);
+  }
+  console.log(returnFetchedText(samples));
+
+  console.log('\nWhat a first-time visitor downloads to see the banner (bytes):');
+  console.log(`${pad('', 30)} ${lpad('raw', 9)} ${lpad('gzip -9', 9)} ${lpad('brotli -11', 11)}`);
+  for (const side of ['ours', 'theirs']) {
+    for (const r of [...size[side].rows, size[side].total]) {
+      const name = r.file === 'total' ? `${side} total` : `${side}: ${r.file}`;
+      console.log(`${pad(name, 30)} ${lpad(r.raw, 9)} ${lpad(r.gzip, 9)} ${lpad(r.brotli, 11)}  (${kib(r.raw)} / ${kib(r.gzip)} / ${kib(r.brotli)})`);
+    }
+  }
+  const b = size.ours.total.brotli;
+  console.log(`${b <= TARGETS.brotliBytes ? 'ok    ' : 'MISSED'} ours brotli total ${group(b)} B (${kib(b)}) ≤ ${group(TARGETS.brotliBytes)} B (${kib(TARGETS.brotliBytes)})`);
+}
+
+// ---------------------------------------------------------------------------
+
+async function bench(args) {
+  const started = Date.now();
+  const ids = siteIds();
+  const key = storageKey();
+  const size = {
+    ours: sizes(args.oursFiles),
+    theirs: sizes(THEIR_FILES.map((f) => join(THEIRS_DIST, f))),
+  };
+  const run = await startServer(args.dist, pages(ids));
+  // The URL paths of what a first-time visitor downloads to see each banner.
+  run.firstLayer = {
+    ours: args.oursFiles.map((f) => `/consent/${basename(f)}`),
+    theirs: THEIR_FILES.map((f) => `/cc/${f}`),
+  };
+  const browser = await launch();
+  const samples = {
+    ours: { first1x: [], first4x: [], return1x: [], return4x: [] },
+    theirs: { first1x: [], first4x: [], return1x: [], return4x: [] },
+    none: { first4x: [] },
+  };
+  const meta = { runs: args.runs, chromium: browser.version(), cores: availableParallelism(), latencyMs: LATENCY_MS, windowMs: WINDOW_MS, host: HOST };
+  try {
+    // One load of each, not recorded: warms up the browser and the server,
+    // and fails early if a page does not show its banner.
+    for (const variant of ['ours', 'theirs']) await firstVisit(browser, run, variant, 1);
+    for (let i = 0; i < args.runs; i++) {
+      const order = i % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours'];
+      for (const variant of order) samples[variant].first1x.push(await firstVisit(browser, run, variant, 1));
+      for (const variant of order) samples[variant].first4x.push(await firstVisit(browser, run, variant, THROTTLE));
+      for (const variant of order) samples[variant].return1x.push(await returnVisit(browser, run, variant, 1, key));
+      for (const variant of order) samples[variant].return4x.push(await returnVisit(browser, run, variant, THROTTLE, key));
+      samples.none.first4x.push(await baselineVisit(browser, run, THROTTLE));
+      const last = (v, k, f) => Math.round(samples[v][k].at(-1)[f]);
+      console.error(
+        `run ${i + 1}/${args.runs} (${order[0]} first): visible 1x ${last('ours', 'first1x', 'visibleAt')}/${last('theirs', 'first1x', 'visibleAt')} ms, ` +
+          `4x ${last('ours', 'first4x', 'visibleAt')}/${last('theirs', 'first4x', 'visibleAt')} ms, ` +
+          `return gtag 1x ${last('ours', 'return1x', 'gtagStart')}/${last('theirs', 'return1x', 'gtagStart')} ms (ours/theirs)`,
+      );
+    }
+  } finally {
+    await browser.close();
+    run.server.close();
+  }
+  if (run.notBrotli.size) console.error(`warning: served without brotli (not accepted): ${[...run.notBrotli].join(', ')}`);
+
+  const results = evaluate(samples);
+  meta.seconds = Math.round((Date.now() - started) / 1000);
+  printTables(results, size, samples, meta);
+  mkdirSync(args.out, { recursive: true });
+  writeFileSync(join(args.out, 'bench.md'), markdown(results, size, meta, samples));
+  const verdicts = Object.fromEntries(results.map((r) => [r.id, { ours: r.ours, theirs: r.theirs, ratio: r.ratio, target: r.target, met: r.met }]));
+  verdicts.brotli = { ours: size.ours.total.brotli, theirs: size.theirs.total.brotli, target: `ours ≤ ${TARGETS.brotliBytes}`, met: size.ours.total.brotli <= TARGETS.brotliBytes };
+  writeFileSync(join(args.out, 'bench.json'), JSON.stringify({ meta, targets: TARGETS, results: verdicts, sizes: size, samples }, null, 1));
+  const missed = Object.entries(verdicts).filter(([, v]) => v.met === false).map(([k]) => k);
+  console.log(`\nwrote ${join(args.out, 'bench.md')} and bench.json in ${meta.seconds} s`);
+  console.log(missed.length ? `Result: ${missed.length} target${missed.length > 1 ? 's' : ''} missed (${missed.join(', ')}).` : 'Result: every target met.');
+  return missed.length ? 1 : 0;
+}
+
+try {
+  process.exit(await bench(parseArgs(process.argv.slice(2))));
+} catch (e) {
+  console.error(`bench: ${e instanceof HarnessError ? e.message : e.stack || e.message}`);
+  process.exit(2);
+}
