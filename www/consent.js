@@ -658,8 +658,8 @@
   // A first visit (nothing stored, no data-config) shows the banner at once
   // from the effects computed at build time, if consent-first.wasm names the
   // one that fits this page; the banner module, when it arrives, starts with
-  // the same facts and finds the same effects (the host tests prove it for
-  // every page), so it only takes over. Anything unexpected: -1, and the
+  // the same facts and finds the same effects (the host tests check it over
+  // a grid of pages), so it only takes over. Anything unexpected: -1, and the
   // page waits for the banner module as before.
   var early = null;
   function firstVisit() {
