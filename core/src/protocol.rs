@@ -111,20 +111,26 @@ fn configure(page: &Page<'_>, builtin: impl Fn(Site) -> Option<SiteConfig>) -> R
 }
 
 /// The site a page belongs to: its script tag's `data-site`, or its host.
+fn site_named(page: &Page<'_>) -> Option<Site> {
+    Site::from_hostname(page.site_attr.unwrap_or(page.hostname))
+}
+
+/// [`site_named`], or the sentence that says why the page has no site.
 fn site_of(page: &Page<'_>) -> Result<Site, String> {
-    match page.site_attr {
-        Some(name) => Site::from_hostname(name).ok_or_else(|| {
-            ["data-site=\"", name, "\" is not one of diffo.fi, diffosolutions.com, diffo.se"].concat()
-        }),
-        None => Site::from_hostname(page.hostname).ok_or_else(|| {
-            [
-                "this page's host \"",
-                page.hostname,
-                "\" is not a Diffo site; set data-site=\"diffo.fi\" (or diffosolutions.com, diffo.se) on the script tag",
-            ]
-            .concat()
-        }),
-    }
+    site_named(page).ok_or_else(|| match page.site_attr {
+        Some(name) => [
+            "data-site=\"",
+            name,
+            "\" is not one of diffo.fi, diffosolutions.com, diffo.se",
+        ]
+        .concat(),
+        None => [
+            "this page's host \"",
+            page.hostname,
+            "\" is not a Diffo site; set data-site=\"diffo.fi\" (or diffosolutions.com, diffo.se) on the script tag",
+        ]
+        .concat(),
+    })
 }
 
 /// How many first visits there are: one per site, language and Global
@@ -140,7 +146,7 @@ pub fn first_visit(page: &Page<'_>, default_lang: impl Fn(Site) -> Lang) -> Opti
     if page.stored.is_some() || page.config.is_some() {
         return None;
     }
-    let site = Site::from_hostname(page.site_attr.unwrap_or(page.hostname))?;
+    let site = site_named(page)?;
     let lang = crate::lang::negotiate(&LangHints {
         chosen: None,
         script_attr: page.lang_attr,
