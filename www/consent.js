@@ -53,12 +53,19 @@
   // Calls `work` ("check" or "render") of the extra module on `bytes`; its
   // answer is a status byte, then the result or an error message.
   function callExtra(exports, work, bytes) {
-    var at = exports.input(bytes.length);
-    new Uint8Array(exports.memory.buffer, at, bytes.length).set(bytes);
-    at = exports[work](bytes.length);
+    put(exports, bytes);
+    var at = exports[work](bytes.length);
     var answer = new Uint8Array(exports.memory.buffer, at, exports.output_len()).slice();
     if (answer[0] !== 0) throw new Error(new TextDecoder().decode(answer.subarray(1)));
     return answer.subarray(1);
+  }
+
+  // Writes `bytes` where a module with plain exports (extra, first) takes its
+  // input; false if they do not fit.
+  function put(exports, bytes) {
+    var at = exports.input(bytes.length);
+    if (at) new Uint8Array(exports.memory.buffer, at, bytes.length).set(bytes);
+    return !!at;
   }
 
   // A data-config file is checked by the extra module; the result is the
@@ -595,16 +602,17 @@
   function start(results) {
     core = wasm_bindgen;
     if (results[1]) settingsBytes = results[1];
+    var facts = pageFacts();
     var text = core.start(
-      location.hostname,
-      attr('data-site'),
-      attr('data-lang'),
-      document.documentElement.getAttribute('lang'),
-      browserLangs(),
+      facts[0],
+      facts[1],
+      facts[2],
+      facts[3],
+      facts[4],
       results[1],
       readStored(),
       Date.now(),
-      gpc()
+      facts[5]
     );
     var effects = JSON.parse(text);
     if (effects.error) throw new Error(effects.error);
@@ -636,12 +644,18 @@
         })
       : null;
 
-  function browserLangs() {
-    return (navigator.languages || []).join(',');
-  }
-
-  function gpc() {
-    return navigator.globalPrivacyControl === true;
+  // What the core learns of the page, the same for consent-first.wasm and
+  // the banner module: the host, the tag's data-site and data-lang, <html
+  // lang>, the browser's languages, Global Privacy Control.
+  function pageFacts() {
+    return [
+      location.hostname,
+      attr('data-site'),
+      attr('data-lang'),
+      document.documentElement.getAttribute('lang'),
+      (navigator.languages || []).join(','),
+      navigator.globalPrivacyControl === true,
+    ];
   }
 
   var ready = Promise.all([wasm_bindgen({ module_or_path: wasmResponse }), configSettings, domReady]).then(start);
@@ -669,20 +683,10 @@
       var bytes = new Uint8Array(text.length);
       for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
       var exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
-      var facts = new TextEncoder().encode(
-        [
-          location.hostname,
-          attr('data-site'),
-          attr('data-lang'),
-          document.documentElement.getAttribute('lang'),
-          browserLangs(),
-          gpc() ? '1' : '',
-        ].join('\n')
-      );
-      var at = exports.input(facts.length);
-      if (!at) return -1;
-      new Uint8Array(exports.memory.buffer, at, facts.length).set(facts);
-      return exports.choose(facts.length);
+      var facts = pageFacts();
+      facts[5] = facts[5] ? '1' : '';
+      var input = new TextEncoder().encode(facts.join('\n'));
+      return put(exports, input) ? exports.choose(input.length) : -1;
     } catch (e) {
       return -1;
     }
