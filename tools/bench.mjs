@@ -6,9 +6,12 @@
 // who accepted gets Google Analytics going; and it weighs what a first-time
 // visitor downloads to see each banner.
 //
-// Usage: node tools/bench.mjs --dist DIR --ours-files A,B,… [--runs N] [--out DIR]
+// Usage: node tools/bench.mjs --dist DIR --sizes FILE [--runs N] [--out DIR]
 //   --dist        the built /consent/ folder (target/www/consent)
-//   --ours-files  what a first-time visitor downloads to see our banner
+//   --sizes       what a first-time visitor downloads to see each banner and its
+//                 bytes, as `cargo xtask bench` weighs them with the size
+//                 budget's measure: {"ours": [{"path", "raw", "gzip",
+//                 "brotli"}, …], "theirs": […]}
 //   --runs        iterations (default 15); each one loads both pages four ways
 //                 (first visit at 1x and 4x CPU, return visit at 1x and 4x),
 //                 and the page without a banner once
@@ -87,10 +90,6 @@ const VARIANTS = {
   },
 };
 
-// What a first-time visitor downloads to see their banner, served as /cc/.
-const THEIRS_DIST = join(ROOT, 'node_modules/vanilla-cookieconsent/dist');
-const THEIR_FILES = ['cookieconsent.umd.js', 'cookieconsent.css'];
-
 // The targets: the ratios ours/theirs of the medians, and absolute bounds
 // where a ratio means nothing.
 const TARGETS = {
@@ -103,22 +102,22 @@ const TARGETS = {
 class HarnessError extends Error {}
 
 function parseArgs(argv) {
-  const usage = 'usage: bench.mjs --dist DIR --ours-files A,B,… [--runs N] [--out DIR]';
-  const args = { dist: null, oursFiles: null, runs: 15, out: join(ROOT, 'target/bench') };
+  const usage = 'usage: bench.mjs --dist DIR --sizes FILE [--runs N] [--out DIR]';
+  const args = { dist: null, sizes: null, runs: 15, out: join(ROOT, 'target/bench') };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     if (value === undefined) throw new HarnessError(`${argv[i]} needs a value\n${usage}`);
     if (argv[i] === '--dist') args.dist = resolve(value);
-    else if (argv[i] === '--ours-files') args.oursFiles = value.split(',').filter(Boolean).map((f) => resolve(f));
+    else if (argv[i] === '--sizes') args.sizes = resolve(value);
     else if (argv[i] === '--runs') args.runs = Number(value);
     else if (argv[i] === '--out') args.out = resolve(value);
     else throw new HarnessError(`unexpected argument ${argv[i]}\n${usage}`);
     i++;
   }
-  if (!args.dist || !args.oursFiles || !args.oursFiles.length) throw new HarnessError(usage);
+  if (!args.dist || !args.sizes) throw new HarnessError(usage);
   if (!Number.isInteger(args.runs) || args.runs < 1) throw new HarnessError('--runs needs a whole number of at least 1');
-  for (const path of [args.dist, ...args.oursFiles]) {
-    if (!existsSync(path)) throw new HarnessError(`${path} does not exist; build first (cargo xtask build)`);
+  for (const path of [args.dist, args.sizes]) {
+    if (!existsSync(path)) throw new HarnessError(`${path} does not exist; run the bench with cargo xtask bench`);
   }
   return args;
 }
@@ -241,11 +240,9 @@ const brotli = (bytes) =>
     },
   });
 
-function sizes(files) {
-  const rows = files.map((file) => {
-    const bytes = readFileSync(file);
-    return { file: basename(file), raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length, brotli: brotli(bytes).length };
-  });
+/** The rows of --sizes for one banner, with their file names and total. */
+function sizes(measured) {
+  const rows = measured.map((r) => ({ ...r, file: basename(r.path) }));
   const total = { file: 'total', raw: 0, gzip: 0, brotli: 0 };
   for (const r of rows) for (const k of ['raw', 'gzip', 'brotli']) total[k] += r[k];
   return { rows, total };
@@ -272,7 +269,7 @@ function entry(bytes, type, cache) {
  * LATENCY_MS late. `hits` lists the paths requested, in order, so that the
  * harness can tell what came from the cache; `state.pending` counts the
  * requests not answered yet. */
-async function startServer(dist, html) {
+async function startServer(dist, html, theirFiles) {
   const files = new Map();
   const statics = 'public, max-age=3600';
   files.set('/ours/', entry(Buffer.from(html.ours), TYPES['.html'], 'no-cache'));
@@ -283,8 +280,8 @@ async function startServer(dist, html) {
     const path = join(dist, name);
     if (statSync(path).isFile()) files.set(`/consent/${name}`, entry(readFileSync(path), TYPES[extname(name)] || 'application/octet-stream', statics));
   }
-  for (const name of THEIR_FILES) {
-    files.set(`/cc/${name}`, entry(readFileSync(join(THEIRS_DIST, name)), TYPES[extname(name)], statics));
+  for (const path of theirFiles) {
+    files.set(`/cc/${basename(path)}`, entry(readFileSync(path), TYPES[extname(path)], statics));
   }
 
   const hits = [];
@@ -855,15 +852,13 @@ async function bench(args) {
   const started = Date.now();
   const ids = siteIds();
   const key = storageKey();
-  const size = {
-    ours: sizes(args.oursFiles),
-    theirs: sizes(THEIR_FILES.map((f) => join(THEIRS_DIST, f))),
-  };
-  const run = await startServer(args.dist, pages(ids));
+  const measured = JSON.parse(readFileSync(args.sizes, 'utf8'));
+  const size = { ours: sizes(measured.ours), theirs: sizes(measured.theirs) };
+  const run = await startServer(args.dist, pages(ids), measured.theirs.map((r) => r.path));
   // The URL paths of what a first-time visitor downloads to see each banner.
   run.firstLayer = {
-    ours: args.oursFiles.map((f) => `/consent/${basename(f)}`),
-    theirs: THEIR_FILES.map((f) => `/cc/${f}`),
+    ours: size.ours.rows.map((r) => `/consent/${r.file}`),
+    theirs: size.theirs.rows.map((r) => `/cc/${r.file}`),
   };
   const browser = await launch();
   const samples = {

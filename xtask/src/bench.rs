@@ -2,10 +2,14 @@
 //! `tools/bench.mjs`, which loads it side by side with vanilla-cookieconsent
 //! 3.1.0 in headless Chromium (time to a visible banner at 1x and 4x CPU,
 //! blocking time, layout shift, a return visitor's gtag.js, bytes) and writes
-//! `target/bench/bench.md` and `bench.json`. The exit status is the harness's:
+//! `target/bench/bench.md` and `bench.json`. The bytes of both banners are
+//! weighed here, by the size budget's own measure (`size::measure`), and
+//! handed over in `target/bench/sizes.json`. The exit status is the harness's:
 //! 0 when every target is met, 1 when one is missed, 2 when it could not run.
 
-use crate::{bundle, root, tools};
+use crate::{bundle, root, size, tools};
+use diffo_consent_core::json::ObjectWriter;
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 /// Iterations when `--runs` is not given: about four minutes on two cores.
@@ -22,37 +26,66 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-/// Installs what is missing, builds the banner, and returns the harness's
-/// command line.
+/// What a first-time visitor downloads to see vanilla-cookieconsent's banner,
+/// from its npm package: the UMD build and the stylesheet.
+const THEIR_FILES: [&str; 2] = ["cookieconsent.umd.js", "cookieconsent.css"];
+
+/// Installs what is missing, builds the banner, weighs both banners' files
+/// and returns the harness's command line.
 fn command(args: &[String]) -> Result<Command, String> {
     let runs = runs(args)?;
     tools::ensure_build_tools()?; // the npm packages among them
     tools::ensure_test_tools()?;
     let built = bundle::build()?;
-    // What a first-time visitor downloads, whatever the bundle is made of.
-    let files = built
-        .files
-        .iter()
-        .map(|f| match f.to_str() {
-            Some(s) if !s.contains(',') => Ok(s),
-            _ => Err(format!("{}: the bench needs a UTF-8 path without commas", f.display())),
-        })
-        .collect::<Result<Vec<_>, _>>()?
-        .join(",");
     let root = root();
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // The same measure as the size budget's, for both banners.
+    let theirs: Vec<PathBuf> = THEIR_FILES
+        .iter()
+        .map(|f| root.join("node_modules/vanilla-cookieconsent/dist").join(f))
+        .collect();
+    let sizes = ObjectWriter::new()
+        .raw("ours", &weigh(&built.files)?)
+        .raw("theirs", &weigh(&theirs)?)
+        .finish();
+    let sizes_file = out.join("sizes.json");
+    std::fs::write(&sizes_file, sizes).map_err(|e| format!("{}: {e}", sizes_file.display()))?;
     let mut command = Command::new("node");
     command
         .arg(root.join("tools/bench.mjs"))
         .arg("--dist")
         .arg(root.join("target/www/consent"))
-        .arg("--ours-files")
-        .arg(files)
+        .arg("--sizes")
+        .arg(sizes_file)
         .arg("--runs")
         .arg(runs.to_string())
         .arg("--out")
-        .arg(root.join("target/bench"))
+        .arg(out)
         .current_dir(&root);
     Ok(command)
+}
+
+/// `[{"path", "raw", "gzip", "brotli"}, …]` of `files`, measured by
+/// [`size::measure`].
+fn weigh(files: &[PathBuf]) -> Result<String, String> {
+    let mut rows = Vec::new();
+    for file in files {
+        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e} (npm ci installs it)", file.display()))?;
+        let path = file
+            .to_str()
+            .ok_or_else(|| format!("{}: the bench needs UTF-8 paths", file.display()))?;
+        let s = size::measure(&bytes);
+        rows.push(
+            ObjectWriter::new()
+                .str("path", path)
+                .int("raw", s.raw as i64)
+                .int("gzip", s.gzip as i64)
+                .int("brotli", s.brotli as i64)
+                .finish(),
+        );
+    }
+    Ok(["[", &rows.join(","), "]"].concat())
 }
 
 /// `--runs N`, or the default.
