@@ -383,18 +383,8 @@ fn column_heads(b: &mut String, t: &Dashboard) {
 }
 
 fn cells(b: &mut String, t: &Dashboard, c: &Counts) {
-    let r = c.rates();
     let _ = write!(b, "<td>{}</td><td>{}</td>", t.count(c.shown), t.count(c.decisions()));
-    for rate in [
-        r.interaction,
-        r.accept_all,
-        r.reject_all,
-        r.custom,
-        r.withdraw,
-        r.analytics,
-        r.marketing,
-        r.social,
-    ] {
+    for rate in c.rates().in_order() {
         let _ = write!(b, "<td>{}</td>", t.percent(rate.0));
     }
 }

@@ -125,6 +125,24 @@ pub struct Rates {
     pub social: Rate,
 }
 
+impl Rates {
+    /// The rates in the order of their columns ([`COLUMNS`] and the dashboard's):
+    /// interaction, accept all, reject all, custom, withdrawal, analytics, marketing,
+    /// social media.
+    pub fn in_order(self) -> [Rate; 8] {
+        [
+            self.interaction,
+            self.accept_all,
+            self.reject_all,
+            self.custom,
+            self.withdraw,
+            self.analytics,
+            self.marketing,
+            self.social,
+        ]
+    }
+}
+
 /// A percentage in tenths (`123` is 12.3 %), or none when its denominator is 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate(pub Option<u64>);
@@ -183,8 +201,8 @@ enum Field<'a> {
     Rate(Rate),
 }
 
-fn fields<'a>(day: &'a str, site: &'a str, lang: &'a str, c: &Counts) -> [Field<'a>; 20] {
-    let r = c.rates();
+/// The fields of a row, in the order of [`COLUMNS`].
+fn fields<'a>(day: &'a str, site: &'a str, lang: &'a str, c: &Counts) -> impl Iterator<Item = Field<'a>> {
     [
         Field::Text(day),
         Field::Text(site),
@@ -198,15 +216,9 @@ fn fields<'a>(day: &'a str, site: &'a str, lang: &'a str, c: &Counts) -> [Field<
         Field::Count(c.analytics),
         Field::Count(c.marketing),
         Field::Count(c.social),
-        Field::Rate(r.interaction),
-        Field::Rate(r.accept_all),
-        Field::Rate(r.reject_all),
-        Field::Rate(r.custom),
-        Field::Rate(r.withdraw),
-        Field::Rate(r.analytics),
-        Field::Rate(r.marketing),
-        Field::Rate(r.social),
     ]
+    .into_iter()
+    .chain(c.rates().in_order().map(Field::Rate))
 }
 
 /// A checked stats query, with the dashboard's UI language when one was asked for.
@@ -366,7 +378,7 @@ fn total_fields(filter: &Filter, counts: &Counts) -> Value {
     totals
 }
 
-fn object(names: &[&str], values: [Field<'_>; 20]) -> Value {
+fn object<'a>(names: &[&str], values: impl Iterator<Item = Field<'a>>) -> Value {
     let mut map = Map::new();
     for (name, value) in names.iter().zip(values) {
         let value = match value {
@@ -387,10 +399,7 @@ pub fn to_csv(rows: &[DailyRow]) -> String {
     csv.push_str("\r\n");
     for row in rows {
         let day = row.day.to_string();
-        for (i, field) in fields(&day, &row.site, row.lang.as_str(), &row.counts)
-            .into_iter()
-            .enumerate()
-        {
+        for (i, field) in fields(&day, &row.site, row.lang.as_str(), &row.counts).enumerate() {
             if i > 0 {
                 csv.push(',');
             }
@@ -474,17 +483,7 @@ mod tests {
     fn rates_follow_the_definitions() {
         let r = counts(10, 4, 3, 1, 2).rates();
         assert_eq!(
-            [
-                r.interaction,
-                r.accept_all,
-                r.reject_all,
-                r.custom,
-                r.withdraw,
-                r.analytics,
-                r.marketing,
-                r.social
-            ]
-            .map(Rate::plain),
+            r.in_order().map(Rate::plain),
             ["80.0", "50.0", "37.5", "12.5", "25.0", "62.5", "50.0", "50.0"]
         );
         let none = counts(0, 0, 0, 0, 1).rates();
