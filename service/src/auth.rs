@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::SaltString;
-use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use axum::http::{header, HeaderMap};
 use blake2::{Blake2s256, Digest};
 
@@ -129,13 +129,25 @@ pub fn verify(users: &[User], name: &str, password: &str) -> bool {
 
 /// Hashes a password with Argon2id and a random salt, as a PHC string for the config.
 pub fn hash_password(password: &str) -> Result<String, String> {
-    let mut salt = [0; 16];
-    getrandom::fill(&mut salt).map_err(|e| format!("no random salt: {e}"))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default()
+    hash_with(password, Params::default(), &random_salt()?)
+}
+
+/// Hashes a password with Argon2id (version 0x13) at `params` with `salt`, as a PHC
+/// string. The service hashes at the defaults ([`hash_password`]); tests and the
+/// benchmark use tiny parameters, so that logging in is quick.
+pub fn hash_with(password: &str, params: Params, salt: &[u8]) -> Result<String, String> {
+    let salt = SaltString::encode_b64(salt).map_err(|e| e.to_string())?;
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| e.to_string())
+}
+
+/// 16 random bytes for a salt.
+pub fn random_salt() -> Result<[u8; 16], String> {
+    let mut salt = [0; 16];
+    getrandom::fill(&mut salt).map_err(|e| format!("no random salt: {e}"))?;
+    Ok(salt)
 }
 
 /// Whether a state-changing request comes from a page of this service: its `Origin`
@@ -169,21 +181,13 @@ pub fn same_origin(headers: &HeaderMap, trust_forwarded: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use argon2::{Algorithm, Params, Version};
     use axum::http::HeaderValue;
 
     use super::*;
 
     /// A hash with tiny parameters, so that tests stay fast.
     pub fn cheap_hash(password: &str) -> String {
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8, 1, 1, None).unwrap());
-        argon
-            .hash_password(
-                password.as_bytes(),
-                &SaltString::encode_b64(b"0123456789abcdef").unwrap(),
-            )
-            .unwrap()
-            .to_string()
+        hash_with(password, Params::new(8, 1, 1, None).unwrap(), b"0123456789abcdef").unwrap()
     }
 
     #[test]

@@ -4,8 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use argon2::password_hash::{PasswordHasher, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::Params;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
@@ -13,7 +12,7 @@ use diffo_consent_log::config::Config;
 use diffo_consent_log::store::sqlite::SqliteStore;
 use diffo_consent_log::store::{StatsQuery, Store};
 use diffo_consent_log::time::Day;
-use diffo_consent_log::{app, writer, AppState};
+use diffo_consent_log::{app, auth, writer, AppState};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -31,14 +30,7 @@ struct Harness {
 
 /// A password hash with tiny parameters, so that logins in tests are fast.
 fn cheap_hash(password: &str) -> String {
-    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8, 1, 1, None).unwrap());
-    argon
-        .hash_password(
-            password.as_bytes(),
-            &SaltString::encode_b64(b"0123456789abcdef").unwrap(),
-        )
-        .unwrap()
-        .to_string()
+    auth::hash_with(password, Params::new(8, 1, 1, None).unwrap(), b"0123456789abcdef").unwrap()
 }
 
 fn harness(settings: &str) -> Harness {

@@ -32,8 +32,8 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHasher, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::Params;
+use diffo_consent_log::auth;
 use diffo_consent_log::event::{Categories, ConsentId, Context, Decision, DecisionKind, Event, Layer, Texts};
 use diffo_consent_log::lang::Lang;
 use diffo_consent_log::stats::Counts;
@@ -763,14 +763,7 @@ fn stats(options: &Options, binary: &Path, dir: &Path) -> BoxResult<StatsResult>
 /// A PHC hash of `password` with tiny Argon2 parameters, so that the login is quick.
 fn cheap_hash(password: &str) -> BoxResult<String> {
     let params = Params::new(8, 1, 1, None).map_err(|e| e.to_string())?;
-    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Ok(argon
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| e.to_string())?
-        .to_string())
+    Ok(auth::hash_with(password, params, &auth::random_salt()?)?)
 }
 
 /// Logs in; returns the `Cookie` header's value for the session.
