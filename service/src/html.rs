@@ -16,21 +16,9 @@ pub const CSP: &str = "default-src 'self'; style-src 'self'; object-src 'none'; 
 /// The stylesheet of every page, served as `/dashboard.css`.
 pub const CSS: &str = include_str!("../assets/dashboard.css");
 
-/// `text` with `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// `text` with `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values: the
+/// banner's own escaping.
+pub use diffo_consent_core::view::escape;
 
 /// A whole page. `title` is text (escaped here); `css` is the stylesheet's relative URL;
 /// `body` is markup, already escaped.
