@@ -123,6 +123,15 @@ fn get(path: &str) -> axum::http::request::Builder {
     Request::get(path).header(header::HOST, HOST)
 }
 
+/// A GET of `path` with the session cookie `session`.
+async fn get_as(h: &Harness, path: &str, session: &str) -> Answer {
+    send(
+        h,
+        get(path).header(header::COOKIE, session).body(Body::empty()).unwrap(),
+    )
+    .await
+}
+
 async fn log_in(h: &Harness) -> String {
     let answer = send(h, login("anna", "correct horse", Some("https://log.diffo.fi"))).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
@@ -444,24 +453,10 @@ async fn the_right_password_opens_a_session_until_logout() {
     let session = cookie.split(';').next().unwrap().to_string();
     assert_eq!(session.len(), "consent_log_session=".len() + 64);
 
-    let page = send(
-        &h,
-        get("/dashboard")
-            .header(header::COOKIE, &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let page = get_as(&h, "/dashboard", &session).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Signed in as <strong>anna</strong>"));
-    let stats = send(
-        &h,
-        get("/v1/stats")
-            .header(header::COOKIE, &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let stats = get_as(&h, "/v1/stats", &session).await;
     assert_eq!(stats.status, StatusCode::OK);
 
     let logout = Request::post("/logout")
@@ -474,14 +469,7 @@ async fn the_right_password_opens_a_session_until_logout() {
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     assert_eq!(answer.header("location"), "login");
     assert!(answer.header("set-cookie").contains("Max-Age=0"));
-    let stats = send(
-        &h,
-        get("/v1/stats")
-            .header(header::COOKIE, &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let stats = get_as(&h, "/v1/stats", &session).await;
     assert_eq!(stats.status, StatusCode::UNAUTHORIZED);
 
     let h = harness("secure_cookie = false");
@@ -503,13 +491,12 @@ async fn csv_has_the_same_numbers_as_json_and_the_dashboard() {
         assert_eq!(send(&h, beacon(&body)).await.status, StatusCode::NO_CONTENT);
     }
     let session = log_in(&h).await;
-    let fetch = |path: String| get(&path).header(header::COOKIE, &session).body(Body::empty()).unwrap();
 
-    let json = send(&h, fetch("/v1/stats".to_string())).await;
+    let json = get_as(&h, "/v1/stats", &session).await;
     assert_eq!(json.status, StatusCode::OK);
     assert_eq!(json.header("cache-control"), "no-store");
     let json = json.json();
-    let csv = send(&h, fetch("/v1/stats.csv".to_string())).await;
+    let csv = get_as(&h, "/v1/stats.csv", &session).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
     assert!(csv
@@ -548,10 +535,10 @@ async fn csv_has_the_same_numbers_as_json_and_the_dashboard() {
     // Filters narrow both the same way.
     let today = json["to"].as_str().unwrap().to_string();
     let query = format!("?from={today}&to={today}&site=diffo.fi&lang=en");
-    let narrow = send(&h, fetch(format!("/v1/stats{query}"))).await.json();
+    let narrow = get_as(&h, &format!("/v1/stats{query}"), &session).await.json();
     assert_eq!(narrow["rows"].as_array().unwrap().len(), 1);
     assert_eq!(
-        send(&h, fetch(format!("/v1/stats.csv{query}")))
+        get_as(&h, &format!("/v1/stats.csv{query}"), &session)
             .await
             .body
             .split("\r\n")
@@ -560,12 +547,12 @@ async fn csv_has_the_same_numbers_as_json_and_the_dashboard() {
     );
 
     // The dashboard shows the same numbers, with the CSV link for the same filter.
-    let page = send(&h, fetch(format!("/dashboard{query}&ui=en"))).await;
+    let page = get_as(&h, &format!("/dashboard{query}&ui=en"), &session).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&format!(
         "href=\"v1/stats.csv?from={today}&amp;to={today}&amp;site=diffo.fi&amp;lang=en\""
     )));
-    let page = send(&h, fetch("/dashboard?ui=en".to_string())).await;
+    let page = get_as(&h, "/dashboard?ui=en", &session).await;
     assert!(
         page.body.contains("<td>3</td><td>3</td><td>100.0%</td><td>33.3%</td>"),
         "{}",
@@ -579,7 +566,7 @@ async fn csv_has_the_same_numbers_as_json_and_the_dashboard() {
         !page.body.contains("href=\"/") && !page.body.contains("action=\"/"),
         "relative URLs only"
     );
-    let finnish = send(&h, fetch("/dashboard?ui=fi".to_string())).await;
+    let finnish = get_as(&h, "/dashboard?ui=fi", &session).await;
     assert!(finnish.body.contains("<html lang=\"fi\">") && finnish.body.contains("100,0\u{a0}%"));
 }
 
@@ -595,14 +582,7 @@ async fn bad_stats_parameters_get_400() {
         ("lang=de", "lang"),
         ("ui=fi", "unknown parameter `ui`"),
     ] {
-        let answer = send(
-            &h,
-            get(&format!("/v1/stats?{query}"))
-                .header(header::COOKIE, &session)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+        let answer = get_as(&h, &format!("/v1/stats?{query}"), &session).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
         assert!(
             answer.json()["error"].as_str().unwrap().contains(message),
@@ -610,14 +590,7 @@ async fn bad_stats_parameters_get_400() {
             answer.body
         );
     }
-    let page = send(
-        &h,
-        get("/dashboard?from=nope&ui=en")
-            .header(header::COOKIE, &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let page = get_as(&h, "/dashboard?from=nope&ui=en", &session).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page
         .body
