@@ -379,7 +379,10 @@
       service: el.getAttribute('data-consent-service') || '',
       company: el.getAttribute('data-consent-company') || '',
     });
+    // `decided` says the embed shows what the latest model says (tests wait
+    // for it).
     var turn = (e.turn = (e.turn || 0) + 1);
+    e.decided = false;
     renderView(model).then(
       function (text) {
         if (turn !== e.turn) return;
@@ -395,6 +398,7 @@
         }
       },
       function (error) {
+        if (turn === e.turn) e.decided = true;
         console.error(PREFIX + 'could not decide on an embed (' + error.message + ')');
       }
     );

@@ -37,8 +37,19 @@ impl Drop for Service {
     }
 }
 
+/// Starts the service on a free port. A port found free can be taken by another
+/// test's service before this one binds it; then this one exits, and another port
+/// is tried.
 fn start(dir: &Path, run: &str) -> (Service, u16) {
-    let port = free_port();
+    for _ in 0..5 {
+        if let Some(started) = try_start(dir, run, free_port()) {
+            return started;
+        }
+    }
+    panic!("the service did not start: {}", log_of(dir, run));
+}
+
+fn try_start(dir: &Path, run: &str, port: u16) -> Option<(Service, u16)> {
     let config = dir.join(format!("{run}.toml"));
     std::fs::write(
         &config,
@@ -53,13 +64,23 @@ fn start(dir: &Path, run: &str) -> (Service, u16) {
         .arg("--config")
         .arg(&config)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        // It logs to standard output.
+        .stdout(log.try_clone().unwrap())
         .stderr(log)
         .spawn()
         .unwrap();
-    let child = Service(child);
+    let mut child = Service(child);
     let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    // Its own word that it listens: a connection alone could reach another test's
+    // service, started on the same port a moment earlier.
+    let listening = format!("listening on http://127.0.0.1:{port}");
+    loop {
+        if log_of(dir, run).contains(&listening) {
+            return Some((child, port));
+        }
+        if child.0.try_wait().unwrap().is_some() {
+            return None;
+        }
         assert!(
             Instant::now() < deadline,
             "the service did not start: {}",
@@ -67,7 +88,6 @@ fn start(dir: &Path, run: &str) -> (Service, u16) {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    (child, port)
 }
 
 fn log_of(dir: &Path, run: &str) -> String {
@@ -148,11 +168,16 @@ fn acknowledged_events_survive_sigkill() {
 
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));
+    // How each sender ended early, for the message if too few were acknowledged.
+    let ended = Arc::new(Mutex::new(Vec::new()));
     let senders: Vec<_> = (0..THREADS)
         .map(|thread| {
-            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            let (acknowledged, stop, ended) = (acknowledged.clone(), stop.clone(), ended.clone());
             std::thread::spawn(move || {
-                let Ok(mut client) = Client::connect(port) else { return };
+                let mut client = match Client::connect(port) {
+                    Ok(client) => client,
+                    Err(e) => return ended.lock().unwrap().push(format!("connect: {e}")),
+                };
                 for n in 0..PER_THREAD {
                     if stop.load(Ordering::Relaxed) {
                         return;
@@ -162,7 +187,7 @@ fn acknowledged_events_survive_sigkill() {
                         Ok((204, _)) => acknowledged.lock().unwrap().push(id),
                         Ok((status, body)) => panic!("unexpected {status}: {body}"),
                         // The process was killed.
-                        Err(_) => return,
+                        Err(e) => return ended.lock().unwrap().push(format!("event {n}: {e}")),
                     }
                 }
             })
@@ -184,8 +209,9 @@ fn acknowledged_events_survive_sigkill() {
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(
         acknowledged.len() >= 100,
-        "too few events before the kill: {}\n{}",
+        "too few events before the kill: {} (senders ended: {:?})\n{}",
         acknowledged.len(),
+        ended.lock().unwrap(),
         log_of(dir.path(), "first")
     );
     assert!(

@@ -95,12 +95,14 @@ export const vendorLog = (page) => page.evaluate(() => JSON.parse(sessionStorage
 export async function newVisitor(browser, { pages = {}, contextOptions = {} } = {}) {
   const context = await browser.newContext(contextOptions);
   const visitor = { context, thirdParty: [], console: [], pageErrors: [] };
-  // Remember every script that finished loading (or failed), so that a test
-  // can wait until everything the banner inserted has run.
+  // Remember every script and frame that finished loading (or failed), and
+  // from which address, so that a test can wait until everything the banner
+  // inserted has run. (A frame given a new address loads again: its earlier
+  // load, of about:blank say, does not count.)
   await context.addInitScript(() => {
-    window.__settledScripts = new WeakSet();
+    window.__settledScripts = new WeakMap();
     const mark = (e) =>
-      (e.target instanceof HTMLScriptElement || e.target instanceof HTMLIFrameElement) && window.__settledScripts.add(e.target);
+      (e.target instanceof HTMLScriptElement || e.target instanceof HTMLIFrameElement) && window.__settledScripts.set(e.target, e.target.src);
     document.addEventListener('load', mark, true);
     document.addEventListener('error', mark, true);
   });
@@ -199,9 +201,9 @@ export async function idle(page) {
     const embeds = [...document.querySelectorAll('iframe[data-consent][data-src],[data-consent-embed]')];
     const frames = [...document.querySelectorAll('iframe[src]')].filter((f) => f.getAttribute('src') !== 'about:blank');
     return (
-      scripts.every((s) => window.__settledScripts.has(s)) &&
+      scripts.every((s) => window.__settledScripts.get(s) === s.src) &&
       embeds.every((e) => e.diffoConsentEmbed && e.diffoConsentEmbed.decided) &&
-      frames.every((f) => window.__settledScripts.has(f))
+      frames.every((f) => window.__settledScripts.get(f) === f.src)
     );
   });
 }
