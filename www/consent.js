@@ -25,9 +25,7 @@
     return;
   }
 
-  // Start both downloads at once, before anything else runs.
   var base = me && me.src ? me.src : location.href;
-  var wasmResponse = fetch(new URL('@WASM@', base));
   // The extra module (consent-extra.wasm) checks a data-config and renders
   // the views beyond the first layer; it is loaded once, when first needed.
   var extra = null;
@@ -562,16 +560,25 @@
 
   // Carries out one effects object from the core, in the documented order:
   // store first, so nothing runs on a decision that is not saved.
-  function apply(effects, hadFocus) {
+  // `opening`: these are the page's first effects. The banner is drawn in
+  // this task; reporting it and moving focus into it (which makes the browser
+  // lay out the page there and then) wait until it has been on screen for a
+  // frame, so that neither lengthens the task that shows it.
+  function apply(effects, hadFocus, opening) {
     if (effects.error) throw new TypeError(effects.error);
     (effects.log || []).forEach(function (line) {
       console[line[0]](PREFIX + line[1]);
     });
     if ('store' in effects) writeStored(effects.store);
-    if (effects.report && LOG) report(effects.report);
+    if (effects.report && LOG) (opening ? afterFrame : atOnce)(report.bind(null, effects.report));
     if ('html' in effects) {
       render(effects.html);
-      moveFocus(effects.focus, hadFocus);
+      var turn = dialogTurn;
+      (opening ? afterFrame : atOnce)(function () {
+        // Not if the visitor has gone elsewhere meanwhile.
+        var active = document.activeElement;
+        if (turn === dialogTurn && (!opening || !active || active === document.body)) moveFocus(effects.focus, hadFocus);
+      });
     } else if (effects.details) {
       // The settings layer comes from the extra module, once it is here.
       var turn = dialogTurn;
@@ -590,6 +597,16 @@
     if (effects.run) run(effects.run);
     if (effects.record) window.dispatchEvent(new CustomEvent('diffo-consent:change', { detail: effects.record }));
     if (effects.refresh) renderDeclarations();
+  }
+
+  function afterFrame(then) {
+    requestAnimationFrame(function () {
+      setTimeout(then, 0);
+    });
+  }
+
+  function atOnce(then) {
+    then();
   }
 
   // `source` is 'page' for the page's own consent controls, 'api' for
@@ -623,7 +640,7 @@
     // A first visit's effects were carried out already (see firstVisit).
     if (text !== early) {
       rememberFocus();
-      apply(effects, false);
+      apply(effects, false, true);
     }
     // Any page element with data-consent-open opens the settings; the
     // settings' module starts loading when the visitor heads for one.
@@ -662,24 +679,12 @@
     ];
   }
 
-  var ready = Promise.all([wasm_bindgen({ module_or_path: wasmResponse }), configSettings, domReady]).then(start);
-  ready.catch(function (e) {
-    console.error(PREFIX + 'could not start (' + ((e && e.message) || e) + '); no trackers will load');
-    // A banner shown on a first visit cannot work without the banner module.
-    if (shadow) render('');
-  });
-
-  function whenCore(then) {
-    ready.then(then, function () {});
-  }
-
   // A first visit (nothing stored, no data-config) shows the banner at once
   // from the effects computed at build time, if consent-first.wasm names the
   // one that fits this page; the banner module, when it arrives, starts with
   // the same facts and finds the same effects (the host tests check it over
   // a grid of pages), so it only takes over. Anything unexpected: -1, and the
   // page waits for the banner module as before.
-  var early = null;
   function firstVisit() {
     if (configUrl || readStored() !== null) return -1;
     try {
@@ -696,14 +701,49 @@
     }
   }
   var visit = firstVisit();
-  if (visit >= 0) {
-    early = FIRST_VISITS[visit];
-    var showEarly = function () {
+  var early = visit >= 0 ? FIRST_VISITS[visit] : null;
+  // In a task of its own, after this script's; not if the banner module has
+  // failed meanwhile (its buttons could not work).
+  var failed = false;
+  if (early) {
+    (domReady || nextTask()).then(function () {
+      if (failed) return;
       rememberFocus();
-      apply(JSON.parse(early), false);
-    };
-    if (domReady) domReady.then(showEarly);
-    else showEarly();
+      apply(JSON.parse(early), false, true);
+    });
+  }
+
+  // The banner module, fetched and started at once. But when a first visit's
+  // banner is shown early, and nothing but a click waits for the module, it
+  // is fetched in the next task and started in a task of its own once it has
+  // compiled: no one task keeps the page busy for long.
+  var ready = (early ? nextTask() : Promise.resolve())
+    .then(function () {
+      var module = wasm_bindgen({ module_or_path: fetch(new URL('@WASM@', base)) });
+      return Promise.all([module, configSettings, domReady]);
+    })
+    .then(function (results) {
+      if (!early) return results;
+      return nextTask().then(function () {
+        return results;
+      });
+    })
+    .then(start);
+  ready.catch(function (e) {
+    failed = true;
+    console.error(PREFIX + 'could not start (' + ((e && e.message) || e) + '); no trackers will load');
+    // A banner shown on a first visit cannot work without the banner module.
+    if (shadow) render('');
+  });
+
+  function whenCore(then) {
+    ready.then(then, function () {});
+  }
+
+  function nextTask() {
+    return new Promise(function (resolve) {
+      setTimeout(resolve, 0);
+    });
   }
 
   function call(action) {

@@ -2,7 +2,7 @@
 // consent from anything but a choice.
 
 import { test, before, after } from 'node:test';
-import { assert, launch, newVisitor, origin, settled, control, stored, requested, cookieNames, press, SITES, PORT } from './harness.mjs';
+import { assert, launch, newVisitor, origin, settled, control, stored, requested, cookieNames, press, SITES, PORT, dialogFocused } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -46,7 +46,7 @@ for (const [site, { lang }] of Object.entries(SITES)) {
     // The policy page exists on the demo site.
     assert.equal(await page.evaluate((url) => fetch(url).then((r) => r.status), policy), 200);
     // Focus moved into the dialog so that it is announced.
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'diffo-consent');
+    await dialogFocused(page);
     assert.deepEqual(requested(visitor), []);
     await visitor.close();
   });

@@ -156,6 +156,15 @@ export async function settled(page) {
 /** The dialog's controls, found through the open shadow root. */
 export const control = (page, selector) => page.locator(`#diffo-consent ${selector}`);
 
+/** Waits until focus is in the first layer's dialog: the banner moves it
+ * there once the dialog has been on screen for a frame. */
+export const dialogFocused = (page) =>
+  page.waitForFunction(
+    () => document.querySelector('#diffo-consent')?.shadowRoot.activeElement?.getAttribute('role') === 'dialog',
+    null,
+    { timeout: 5000 },
+  );
+
 /** The stored record, parsed, or null. */
 export const stored = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('diffo-consent')));
 

@@ -2,7 +2,7 @@
 // keeps focus inside, Escape closes it, and focus returns where it was.
 
 import { test, before, after } from 'node:test';
-import { assert, launch, newVisitor, origin, settled, stored, requested, idle, everything, settingsShown } from './harness.mjs';
+import { assert, launch, newVisitor, origin, settled, stored, requested, idle, everything, settingsShown, dialogFocused } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -42,7 +42,7 @@ test('the first layer: focus starts in the dialog and Tab reaches every control 
   const visitor = await newVisitor(browser);
   const page = await visitor.open(origin('diffosolutions.com') + '/');
   await settled(page);
-  assert.equal(await focused(page), 'dialog');
+  await dialogFocused(page);
   assert.deepEqual(await tabs(page, 7), [
     'lang:fi',
     'lang:en',
@@ -52,6 +52,23 @@ test('the first layer: focus starts in the dialog and Tab reaches every control 
     'action:reject-all',
     'action:settings',
   ]);
+  await visitor.close();
+});
+
+test('the banner does not take focus from a field the visitor is already in', async () => {
+  const url = origin('diffo.fi') + '/test/search';
+  const visitor = await newVisitor(browser, {
+    pages: {
+      [url]: `<!doctype html><html lang="fi"><head><script src="/consent/consent.js" defer></script></head>
+        <body><label>Haku <input id="q"></label>
+        <script>document.addEventListener('DOMContentLoaded', () => document.getElementById('q').focus())</script></body></html>`,
+    },
+  });
+  const page = await visitor.open(url);
+  await settled(page);
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 100)))));
+  assert.ok(await page.locator('#diffo-consent').evaluate((host) => !!host.shadowRoot.querySelector('[role=dialog]')));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
   await visitor.close();
 });
 
