@@ -14,7 +14,8 @@
 //                 "brotli"}, …], "theirs": […]}
 //   --runs        iterations (default 15); each one loads both pages four ways
 //                 (first visit at 1x and 4x CPU, return visit at 1x and 4x),
-//                 and the page without a banner once
+//                 the page without a banner once, and the return visit's
+//                 floor at 1x and 4x
 //   --out         where bench.md and bench.json go (default target/bench)
 // Exit status: 0 when every target is met, 1 when one is not, 2 when the
 // bench could not run (or a page did not behave, rather than record garbage).
@@ -59,6 +60,11 @@
 //   and the same for both variants whichever way each inserts the script.
 //   The stubs are sent with no-store, so each visit requests gtag.js afresh;
 //   only the start of the request is measured, which caching cannot move.
+// - The floor of the return visit: the same page with a few bytes of
+//   deferred script that inserts gtag.js the moment it runs, on the second
+//   visit, deciding nothing (/floor/). No banner installed with one deferred
+//   <script src> can start gtag.js sooner; it is shown beside the two
+//   banners, without a target.
 
 import { launch } from './chromium.mjs';
 import http from 'node:http';
@@ -225,7 +231,13 @@ function pages({ ga4, pixel }) {
   // The baseline: the same page with no banner, to tell the page's own
   // blocking time (a cold renderer's first layout) from the banners'.
   const none = fill({ head: '', analytics: '', 'open-settings': '', end: '' });
-  return { ours, theirs, none };
+  // The return visit's floor (see the header): floor.js inserts gtag.js from
+  // the second visit on, at once.
+  const floor = fill({ head: '  <script src="/floor.js" defer></script>', analytics: '', 'open-settings': '', end: '' });
+  const floorScript =
+    `try{if(localStorage.getItem('bench-floor')){var s=document.createElement('script');s.async=true;s.src=${JSON.stringify(gtag)};` +
+    `document.head.appendChild(s)}else localStorage.setItem('bench-floor','1')}catch(e){}`;
+  return { ours, theirs, none, floor, floorScript };
 }
 
 // ---------------------------------------------------------------------------
@@ -275,6 +287,8 @@ async function startServer(dist, html, theirFiles) {
   files.set('/ours/', entry(Buffer.from(html.ours), TYPES['.html'], 'no-cache'));
   files.set('/theirs/', entry(Buffer.from(html.theirs), TYPES['.html'], 'no-cache'));
   files.set('/none/', entry(Buffer.from(html.none), TYPES['.html'], 'no-cache'));
+  files.set('/floor/', entry(Buffer.from(html.floor), TYPES['.html'], 'no-cache'));
+  files.set('/floor.js', entry(Buffer.from(html.floorScript), TYPES['.js'], statics));
   files.set('/assets/site.css', entry(readFileSync(join(ROOT, 'www/demo/assets/site.css')), TYPES['.css'], statics));
   for (const name of readdirSync(dist)) {
     const path = join(dist, name);
@@ -631,6 +645,27 @@ async function returnVisit(browser, run, variant, throttle, key) {
   }
 }
 
+/** The return visit's floor (see the header): the page with floor.js, opened
+ * twice in one context; the start of the gtag.js request on the second. */
+async function floorVisit(browser, run, throttle) {
+  const what = `the floor of the return visit at ${throttle}x CPU`;
+  const load = await open(browser, run, 'floor');
+  try {
+    await load.page.goto(load.url, { waitUntil: 'load', timeout: TIMEOUT_MS });
+    await quiet(run);
+    if (throttle !== 1) await load.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    await load.page.goto(load.url, { waitUntil: 'commit', timeout: TIMEOUT_MS });
+    const start = await load.page.evaluate(gtagStart, TIMEOUT_MS).catch((e) => {
+      throw new HarnessError(`${what}: gtag.js was not requested within ${TIMEOUT_MS / 1000} s (${e.message.split('\n')[0]})`);
+    });
+    await load.page.waitForLoadState('load', { timeout: TIMEOUT_MS });
+    check(load, what);
+    return { gtagStart: start };
+  } finally {
+    await load.context.close();
+  }
+}
+
 /** The page without a banner: its blocking time from navigation until
  * WINDOW_MS after its first contentful paint or its load event, whichever
  * is later. */
@@ -754,6 +789,18 @@ function baselineText(samples) {
     `thread is blocked for ${cell(b, 'ms')} from navigation (a cold renderer's first layout); both are part of both variants' figures.`;
 }
 
+/** The return visit's floor against theirs, in words. */
+function floorText(samples) {
+  const at = (throttle) => {
+    const key = `return${throttle}x`;
+    const floor = summary(samples.floor[key].map((x) => x.gtagStart));
+    const theirs = summary(samples.theirs[key].map((x) => x.gtagStart)).median;
+    return `${cell(floor, 'ms')} at ${throttle}x CPU (${ratioText(floor.median / theirs)} of theirs)`;
+  };
+  return `The floor of the return visit, a deferred script of a few bytes that inserts gtag.js the moment it runs and decides ` +
+    `nothing: gtag.js starts at ${at(1)}, ${at(THROTTLE)}. No banner installed with one deferred \`<script src>\` can start it sooner.`;
+}
+
 /** What each variant fetched from the server on return visits before
  * gtag.js started (beyond the page itself), in words. */
 function returnFetchedText(samples) {
@@ -786,6 +833,7 @@ function markdown(results, size, meta, samples) {
   );
   out.push('');
   out.push(baselineText(samples));
+  out.push(floorText(samples));
   out.push(returnFetchedText(samples));
   out.push('');
   out.push('| file | raw | gzip -9 | brotli -q 11 |');
@@ -832,6 +880,7 @@ function printTables(results, size, samples, meta) {
     const m = (k) => Math.round(summary(samples[side].return1x.map((x) => x[k])).median);
     console.log(`${pad(side, 10)} ${lpad(m('htmlEnd'), 8)} ${lpad(m('domContentLoaded'), 8)} ${lpad(m('gtagStart'), 8)}`);
   }
+  console.log(floorText(samples));
   console.log(returnFetchedText(samples));
 
   console.log('\nWhat a first-time visitor downloads to see the banner (bytes):');
@@ -865,6 +914,7 @@ async function bench(args) {
     ours: { first1x: [], first4x: [], return1x: [], return4x: [] },
     theirs: { first1x: [], first4x: [], return1x: [], return4x: [] },
     none: { first4x: [] },
+    floor: { return1x: [], return4x: [] },
   };
   const meta = { runs: args.runs, chromium: browser.version(), cores: availableParallelism(), latencyMs: LATENCY_MS, windowMs: WINDOW_MS, host: HOST };
   try {
@@ -878,6 +928,8 @@ async function bench(args) {
       for (const variant of order) samples[variant].return1x.push(await returnVisit(browser, run, variant, 1, key));
       for (const variant of order) samples[variant].return4x.push(await returnVisit(browser, run, variant, THROTTLE, key));
       samples.none.first4x.push(await baselineVisit(browser, run, THROTTLE));
+      samples.floor.return1x.push(await floorVisit(browser, run, 1));
+      samples.floor.return4x.push(await floorVisit(browser, run, THROTTLE));
       const last = (v, k, f) => Math.round(samples[v][k].at(-1)[f]);
       console.error(
         `run ${i + 1}/${args.runs} (${order[0]} first): visible 1x ${last('ours', 'first1x', 'visibleAt')}/${last('theirs', 'first1x', 'visibleAt')} ms, ` +
