@@ -570,11 +570,12 @@
       console[line[0]](PREFIX + line[1]);
     });
     if ('store' in effects) writeStored(effects.store);
-    if (effects.report && LOG) (opening ? afterFrame : atOnce)(report.bind(null, effects.report));
+    var later = opening ? afterFrame : atOnce;
+    if (effects.report && LOG) later(report.bind(null, effects.report));
     if ('html' in effects) {
       render(effects.html);
       var turn = dialogTurn;
-      (opening ? afterFrame : atOnce)(function () {
+      later(function () {
         // Not if the visitor has gone elsewhere meanwhile.
         var active = document.activeElement;
         if (turn === dialogTurn && (!opening || !active || active === document.body)) moveFocus(effects.focus, hadFocus);
@@ -601,7 +602,7 @@
 
   function afterFrame(then) {
     requestAnimationFrame(function () {
-      setTimeout(then, 0);
+      nextTask().then(then);
     });
   }
 
