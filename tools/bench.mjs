@@ -589,6 +589,16 @@ async function firstVisit(browser, run, variant, throttle) {
   }
 }
 
+/** Opens the page again in the same context; the start of the gtag.js
+ * request. */
+async function returnAndTimeGtag(load, what) {
+  await load.page.goto(load.url, { waitUntil: 'commit', timeout: TIMEOUT_MS });
+  return load.page.evaluate(gtagStart, TIMEOUT_MS).catch((e) => {
+    check(load, what);
+    throw new HarnessError(`${load.variant}, ${what}: gtag.js was not requested within ${TIMEOUT_MS / 1000} s (${e.message.split('\n')[0]})`);
+  });
+}
+
 /** A return visit: accept all, wait for the stored choice, then open the
  * page again in the same context; the start of the gtag.js request. */
 async function returnVisit(browser, run, variant, throttle, key) {
@@ -615,11 +625,7 @@ async function returnVisit(browser, run, variant, throttle, key) {
     if (throttle !== 1) await load.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
     const hitsBefore = run.hits.length;
     const stubbedBefore = load.stubbed.length;
-    await load.page.goto(load.url, { waitUntil: 'commit', timeout: TIMEOUT_MS });
-    const start = await load.page.evaluate(gtagStart, TIMEOUT_MS).catch((e) => {
-      check(load, what);
-      throw new HarnessError(`${variant}, ${what}: gtag.js was not requested within ${TIMEOUT_MS / 1000} s (${e.message.split('\n')[0]})`);
-    });
+    const start = await returnAndTimeGtag(load, what);
     // Sanity: the banner stayed away, gtag.js went through the stub, and
     // nothing the first visit fetched was fetched again (the HTTP cache works;
     // what a banner fetches only on return visits is its own business).
@@ -648,16 +654,13 @@ async function returnVisit(browser, run, variant, throttle, key) {
 /** The return visit's floor (see the header): the page with floor.js, opened
  * twice in one context; the start of the gtag.js request on the second. */
 async function floorVisit(browser, run, throttle) {
-  const what = `the floor of the return visit at ${throttle}x CPU`;
+  const what = `return visit at ${throttle}x CPU`;
   const load = await open(browser, run, 'floor');
   try {
     await load.page.goto(load.url, { waitUntil: 'load', timeout: TIMEOUT_MS });
     await quiet(run);
     if (throttle !== 1) await load.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
-    await load.page.goto(load.url, { waitUntil: 'commit', timeout: TIMEOUT_MS });
-    const start = await load.page.evaluate(gtagStart, TIMEOUT_MS).catch((e) => {
-      throw new HarnessError(`${what}: gtag.js was not requested within ${TIMEOUT_MS / 1000} s (${e.message.split('\n')[0]})`);
-    });
+    const start = await returnAndTimeGtag(load, what);
     await load.page.waitForLoadState('load', { timeout: TIMEOUT_MS });
     check(load, what);
     return { gtagStart: start };
