@@ -15,7 +15,7 @@
 //   --runs        iterations (default 15); each one loads both pages four ways
 //                 (first visit at 1x and 4x CPU, return visit at 1x and 4x),
 //                 the page without a banner once, and the return visit's
-//                 floor at 1x and 4x
+//                 two floors at 1x and 4x
 //   --out         where bench.md and bench.json go (default target/bench)
 // Exit status: 0 when every target is met, 1 when one is not, 2 when the
 // bench could not run (or a page did not behave, rather than record garbage).
@@ -60,11 +60,12 @@
 //   and the same for both variants whichever way each inserts the script.
 //   The stubs are sent with no-store, so each visit requests gtag.js afresh;
 //   only the start of the request is measured, which caching cannot move.
-// - The floor of the return visit: the same page with a few bytes of
-//   deferred script that inserts gtag.js the moment it runs, on the second
-//   visit, deciding nothing (/floor/). No banner installed with one deferred
-//   <script src> can start gtag.js sooner; it is shown beside the two
-//   banners, without a target.
+// - The floors of the return visit: the same page with a few bytes of
+//   script that insert gtag.js the moment they run, on the second visit,
+//   deciding nothing. As a deferred <script src> in <head> (/floor/), the
+//   floor of any banner installed as ours is; and inline, the first thing in
+//   <head> (/floor-inline/), the earliest any script on the page can start
+//   gtag.js. They are shown beside the two banners, without a target.
 
 import { launch } from './chromium.mjs';
 import http from 'node:http';
@@ -154,6 +155,7 @@ function pages({ ga4, pixel }) {
   // Ours: one tag in <head>, as the README tells site editors. The built-in
   // config of diffosolutions.com gates GA4 and the Meta Pixel.
   const ours = fill({
+    first: '',
     head: '  <script src="/consent/consent.js" defer></script>',
     analytics: 'data-consent="analytics"',
     'open-settings': 'data-consent-open',
@@ -168,6 +170,7 @@ function pages({ ga4, pixel }) {
   // browser with navigator.webdriver set, as every automated one has.
   const gtag = `https://www.googletagmanager.com/gtag/js?id=${ga4}`;
   const theirs = fill({
+    first: '',
     head: `  <link rel="stylesheet" href="/cc/cookieconsent.css">
   <script type="text/plain" data-category="analytics" async src="${gtag}"></script>
   <script type="text/plain" data-category="analytics">
@@ -230,14 +233,16 @@ function pages({ ga4, pixel }) {
   });
   // The baseline: the same page with no banner, to tell the page's own
   // blocking time (a cold renderer's first layout) from the banners'.
-  const none = fill({ head: '', analytics: '', 'open-settings': '', end: '' });
-  // The return visit's floor (see the header): floor.js inserts gtag.js from
-  // the second visit on, at once.
-  const floor = fill({ head: '  <script src="/floor.js" defer></script>', analytics: '', 'open-settings': '', end: '' });
+  const bare = { first: '', head: '', analytics: '', 'open-settings': '', end: '' };
+  const none = fill(bare);
+  // The return visit's floors (see the header): floor.js inserts gtag.js
+  // from the second visit on, at once, from a deferred tag or inline.
   const floorScript =
     `try{if(localStorage.getItem('bench-floor')){var s=document.createElement('script');s.async=true;s.src=${JSON.stringify(gtag)};` +
     `document.head.appendChild(s)}else localStorage.setItem('bench-floor','1')}catch(e){}`;
-  return { ours, theirs, none, floor, floorScript };
+  const floor = fill({ ...bare, head: '  <script src="/floor.js" defer></script>' });
+  const floorInline = fill({ ...bare, first: `  <script>${floorScript}</script>\n` });
+  return { ours, theirs, none, floor, floorInline, floorScript };
 }
 
 // ---------------------------------------------------------------------------
@@ -288,6 +293,7 @@ async function startServer(dist, html, theirFiles) {
   files.set('/theirs/', entry(Buffer.from(html.theirs), TYPES['.html'], 'no-cache'));
   files.set('/none/', entry(Buffer.from(html.none), TYPES['.html'], 'no-cache'));
   files.set('/floor/', entry(Buffer.from(html.floor), TYPES['.html'], 'no-cache'));
+  files.set('/floor-inline/', entry(Buffer.from(html.floorInline), TYPES['.html'], 'no-cache'));
   files.set('/floor.js', entry(Buffer.from(html.floorScript), TYPES['.js'], statics));
   files.set('/assets/site.css', entry(readFileSync(join(ROOT, 'www/demo/assets/site.css')), TYPES['.css'], statics));
   for (const name of readdirSync(dist)) {
@@ -651,11 +657,12 @@ async function returnVisit(browser, run, variant, throttle, key) {
   }
 }
 
-/** The return visit's floor (see the header): the page with floor.js, opened
- * twice in one context; the start of the gtag.js request on the second. */
-async function floorVisit(browser, run, throttle) {
+/** A floor of the return visit (see the header): the page with floor.js
+ * (`floor`, deferred, or `floor-inline`), opened twice in one context; the
+ * start of the gtag.js request on the second. */
+async function floorVisit(browser, run, variant, throttle) {
   const what = `return visit at ${throttle}x CPU`;
-  const load = await open(browser, run, 'floor');
+  const load = await open(browser, run, variant);
   try {
     await load.page.goto(load.url, { waitUntil: 'load', timeout: TIMEOUT_MS });
     await quiet(run);
@@ -792,16 +799,19 @@ function baselineText(samples) {
     `thread is blocked for ${cell(b, 'ms')} from navigation (a cold renderer's first layout); both are part of both variants' figures.`;
 }
 
-/** The return visit's floor against theirs, in words. */
+/** The return visit's floors against theirs, in words. */
 function floorText(samples) {
-  const at = (throttle) => {
+  const at = (variant, throttle) => {
     const key = `return${throttle}x`;
-    const floor = summary(samples.floor[key].map((x) => x.gtagStart));
+    const floor = summary(samples[variant][key].map((x) => x.gtagStart));
     const theirs = summary(samples.theirs[key].map((x) => x.gtagStart)).median;
     return `${cell(floor, 'ms')} at ${throttle}x CPU (${ratioText(floor.median / theirs)} of theirs)`;
   };
-  return `The floor of the return visit, a deferred script of a few bytes that inserts gtag.js the moment it runs and decides ` +
-    `nothing: gtag.js starts at ${at(1)}, ${at(THROTTLE)}. No banner installed with one deferred \`<script src>\` can start it sooner.`;
+  const both = (variant) => `${at(variant, 1)}, ${at(variant, THROTTLE)}`;
+  return `The floors of the return visit, a few bytes of script that insert gtag.js the moment they run and decide nothing: ` +
+    `as a deferred \`<script src>\` in \`<head>\`, the way ours is installed, gtag.js starts at ${both('floor')}; ` +
+    `inline and first in \`<head>\`, the earliest any script on the page runs, at ${both('floor-inline')}. ` +
+    `No banner can start it sooner than the second; none installed with one deferred tag sooner than the first.`;
 }
 
 /** What each variant fetched from the server on return visits before
@@ -918,6 +928,7 @@ async function bench(args) {
     theirs: { first1x: [], first4x: [], return1x: [], return4x: [] },
     none: { first4x: [] },
     floor: { return1x: [], return4x: [] },
+    'floor-inline': { return1x: [], return4x: [] },
   };
   const meta = { runs: args.runs, chromium: browser.version(), cores: availableParallelism(), latencyMs: LATENCY_MS, windowMs: WINDOW_MS, host: HOST };
   try {
@@ -931,8 +942,10 @@ async function bench(args) {
       for (const variant of order) samples[variant].return1x.push(await returnVisit(browser, run, variant, 1, key));
       for (const variant of order) samples[variant].return4x.push(await returnVisit(browser, run, variant, THROTTLE, key));
       samples.none.first4x.push(await baselineVisit(browser, run, THROTTLE));
-      samples.floor.return1x.push(await floorVisit(browser, run, 1));
-      samples.floor.return4x.push(await floorVisit(browser, run, THROTTLE));
+      for (const floor of ['floor', 'floor-inline']) {
+        samples[floor].return1x.push(await floorVisit(browser, run, floor, 1));
+        samples[floor].return4x.push(await floorVisit(browser, run, floor, THROTTLE));
+      }
       const last = (v, k, f) => Math.round(samples[v][k].at(-1)[f]);
       console.error(
         `run ${i + 1}/${args.runs} (${order[0]} first): visible 1x ${last('ours', 'first1x', 'visibleAt')}/${last('theirs', 'first1x', 'visibleAt')} ms, ` +
