@@ -239,20 +239,7 @@ pub fn render(
     if rows.is_empty() {
         let _ = writeln!(b, "<p>{}</p>", escape(t.no_data));
     } else {
-        // A wide table scrolls in its own region, which keyboard users must be able to focus.
-        let _ = write!(
-            b,
-            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table>\n<thead><tr>",
-            escape(t.summary)
-        );
-        let _ = write!(
-            b,
-            "<th scope=\"col\">{}</th><th scope=\"col\" class=\"text\">{}</th>",
-            escape(t.site),
-            escape(t.lang_label)
-        );
-        column_heads(&mut b, t);
-        b.push_str("</tr></thead>\n<tbody>\n");
+        open_table(&mut b, t, t.summary, t.site, &[t.lang_label]);
         for ((site, lang), counts) in stats::by_site_and_lang(rows) {
             let _ = write!(
                 b,
@@ -291,20 +278,7 @@ pub fn render(
 
     let _ = writeln!(b, "<h2>{}</h2>", escape(t.daily));
     if !rows.is_empty() {
-        let _ = write!(
-            b,
-            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table>\n<thead><tr>",
-            escape(t.daily)
-        );
-        let _ = write!(
-            b,
-            "<th scope=\"col\">{}</th><th scope=\"col\" class=\"text\">{}</th><th scope=\"col\" class=\"text\">{}</th>",
-            escape(t.day),
-            escape(t.site),
-            escape(t.lang_label)
-        );
-        column_heads(&mut b, t);
-        b.push_str("</tr></thead>\n<tbody>\n");
+        open_table(&mut b, t, t.daily, t.day, &[t.site, t.lang_label]);
         for row in rows {
             let _ = write!(
                 b,
@@ -328,6 +302,23 @@ pub fn render(
         json = escape(t.json)
     );
     html::page(t.lang.as_str(), t.title, "dashboard.css", &b)
+}
+
+/// Opens a wide table in a scrolling region of its own, which keyboard users
+/// must be able to focus (labelled `label`), up to its body: the head row is
+/// `first`, the `text` columns, then the counts and rates.
+fn open_table(b: &mut String, t: &Dashboard, label: &str, first: &str, text: &[&str]) {
+    let _ = write!(
+        b,
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table>\n<thead><tr><th scope=\"col\">{}</th>",
+        escape(label),
+        escape(first)
+    );
+    for head in text {
+        let _ = write!(b, "<th scope=\"col\" class=\"text\">{}</th>", escape(head));
+    }
+    column_heads(b, t);
+    b.push_str("</tr></thead>\n<tbody>\n");
 }
 
 fn filter_form(b: &mut String, t: &Dashboard, sites: &[&str], filter: &Filter) {
