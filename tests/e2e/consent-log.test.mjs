@@ -96,6 +96,21 @@ test('decisions reach the log with where they were made, and the receipt shows t
   assert.ok(text.includes(id), text);
   assert.equal(await receiptPage.evaluate(() => document.documentElement.lang), 'fi');
   await visitor.close();
+
+  // The receipt is accessible in every language, and so is the page for an id
+  // the log does not know. (bypassCSP lets the test add axe-core to the page.)
+  const context = await browser.newContext({ bypassCSP: true });
+  const checker = await context.newPage();
+  for (const lang of ['fi', 'en', 'sv']) {
+    await checker.goto(`${origin('diffo.fi')}/consent-log/receipt/${id}?lang=${lang}`);
+    assert.ok((await checker.locator('body').innerText()).includes(id));
+    assert.deepEqual(await axeViolations(checker), [], `the receipt in ${lang}`);
+  }
+  const other = id.slice(0, -1) + (id.endsWith('0') ? '1' : '0');
+  const unknown = await checker.goto(`${origin('diffo.fi')}/consent-log/receipt/${other}?lang=sv`);
+  assert.equal(unknown.status(), 404);
+  assert.deepEqual(await axeViolations(checker), [], 'the receipt of an unknown id');
+  await context.close();
 });
 
 test('a first visit reports the dialog shown; nothing is sent when no dialog shows', async () => {
@@ -132,11 +147,18 @@ test('the dashboard needs a login, then shows the numbers by site, language and 
   assert.equal(stats.status(), 401);
   await page.goto(`${DASHBOARD}/dashboard`);
   assert.match(page.url(), /\/login/);
+  // The login page is accessible in both languages, and with its error.
+  await page.goto(`${DASHBOARD}/login?ui=fi`);
+  assert.deepEqual(await axeViolations(page), [], 'the login page in Finnish');
+  await page.goto(`${DASHBOARD}/login?ui=en`);
+  assert.deepEqual(await axeViolations(page), [], 'the login page in English');
 
   await page.fill('input[name=name]', 'marketing');
   await page.fill('input[name=password]', 'wrong');
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit], input[type=submit]')]);
   assert.match(page.url(), /\/login/);
+  assert.equal(await page.getByRole('alert').count(), 1, 'the wrong password is said');
+  assert.deepEqual(await axeViolations(page), [], 'the login page saying the password was wrong');
 
   await page.fill('input[name=name]', 'marketing');
   await page.fill('input[name=password]', 'diffo-demo');
