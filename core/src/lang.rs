@@ -1,7 +1,7 @@
 //! The dialog's languages and how one is chosen for a visitor.
 
 /// A language the dialog is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lang {
     /// Finnish.
     Fi,

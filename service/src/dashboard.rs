@@ -81,15 +81,15 @@ fn login_html(t: &Dashboard, error: Option<&str>, name: &str) -> String {
          <label>{password} <input type=\"password\" name=\"password\" autocomplete=\"current-password\" required></label>\n\
          <div><button type=\"submit\">{sign_in}</button></div>\n</form>\n\
          <p><a href=\"login?ui={other}\" lang=\"{other}\">{other_ui}</a></p>\n</main>",
-        ui = t.lang.as_str(),
+        ui = t.lang.code(),
         user = escape(t.user_name),
         name = escape(name),
         password = escape(t.password),
         sign_in = escape(t.sign_in),
-        other = t.other_lang.as_str(),
+        other = t.other_lang.code(),
         other_ui = escape(t.other_ui),
     );
-    html::page(t.lang.as_str(), t.login_title, "dashboard.css", &body)
+    html::page(t.lang.code(), t.login_title, "dashboard.css", &body)
 }
 
 #[derive(Deserialize)]
@@ -139,7 +139,7 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Response 
         );
     }
     let token = state.sessions.create(&form.name, Instant::now());
-    let mut response = see_other(&format!("dashboard?ui={}", t.lang.as_str()));
+    let mut response = see_other(&format!("dashboard?ui={}", t.lang.code()));
     if let Ok(cookie) = HeaderValue::from_str(&auth::session_cookie(&token, state.config.secure_cookie)) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
@@ -221,7 +221,7 @@ pub fn render(
         signed_in = escape(t.signed_in_as),
         user = escape(user),
         qs = escape(&qs),
-        other = t.other_lang.as_str(),
+        other = t.other_lang.code(),
         other_ui = escape(t.other_ui),
         sign_out = escape(t.sign_out),
     );
@@ -245,7 +245,7 @@ pub fn render(
                 b,
                 "<tr><th scope=\"row\">{}</th><td class=\"text\">{}</td>",
                 escape(&site),
-                lang.as_str()
+                lang.code()
             );
             cells(&mut b, t, &counts);
             b.push_str("</tr>\n");
@@ -285,7 +285,7 @@ pub fn render(
                 "<tr><th scope=\"row\">{}</th><td class=\"text\">{}</td><td class=\"text\">{}</td>",
                 row.day,
                 escape(&row.site),
-                row.lang.as_str()
+                row.lang.code()
             );
             cells(&mut b, t, &row.counts);
             b.push_str("</tr>\n");
@@ -301,7 +301,7 @@ pub fn render(
         csv = escape(t.csv),
         json = escape(t.json)
     );
-    html::page(t.lang.as_str(), t.title, "dashboard.css", &b)
+    html::page(t.lang.code(), t.title, "dashboard.css", &b)
 }
 
 /// Opens a wide table in a scrolling region of its own, which keyboard users
@@ -346,13 +346,13 @@ fn filter_form(b: &mut String, t: &Dashboard, sites: &[&str], filter: &Filter) {
     );
     option(b, "all", t.all, filter.lang_param());
     for lang in Lang::ALL {
-        option(b, lang.as_str(), lang.as_str(), filter.lang_param());
+        option(b, lang.code(), lang.code(), filter.lang_param());
     }
     let _ = write!(
         b,
         "</select></label>\n<input type=\"hidden\" name=\"ui\" value=\"{}\">\n\
          <button type=\"submit\">{}</button>\n</fieldset></form>\n",
-        t.lang.as_str(),
+        t.lang.code(),
         escape(t.show)
     );
 }

@@ -293,6 +293,7 @@ struct Wire {
     #[serde(default, deserialize_with = "present")]
     id: Option<String>,
     site: String,
+    #[serde(deserialize_with = "crate::lang::deserialize")]
     lang: Lang,
     revision: u16,
     texts: String,
@@ -422,19 +423,13 @@ mod tests {
     #[track_caller]
     fn check(body: &str, expected: Result<&str, &str>) {
         let got = parse(body.as_bytes(), &Three).map(|event| match event {
-            Event::Shown(c) => format!(
-                "shown {} {} {} {}",
-                c.site,
-                c.lang.as_str(),
-                c.revision,
-                c.texts.as_str()
-            ),
+            Event::Shown(c) => format!("shown {} {} {} {}", c.site, c.lang.code(), c.revision, c.texts.as_str()),
             Event::Decision(d) => format!(
                 "{} {} {} {} {} {} {}{}{}",
                 d.kind.as_str(),
                 d.id,
                 d.context.site,
-                d.context.lang.as_str(),
+                d.context.lang.code(),
                 d.context.revision,
                 d.layer.as_str(),
                 u8::from(d.categories.analytics),

@@ -1,36 +1,15 @@
-//! The three languages of the banner, and choosing a page's language from `Accept-Language`.
+//! The banner's three languages (the core's `Lang`), read from JSON and chosen from
+//! `Accept-Language`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
-/// A language of the banner (and of the receipt page).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Finnish.
-    Fi,
-    /// English.
-    En,
-    /// Swedish.
-    Sv,
-}
+pub use diffo_consent_core::lang::Lang;
 
-impl Lang {
-    /// Every language.
-    pub const ALL: [Lang; 3] = [Lang::Fi, Lang::En, Lang::Sv];
-
-    /// The language's code: `fi`, `en` or `sv`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Fi => "fi",
-            Lang::En => "en",
-            Lang::Sv => "sv",
-        }
-    }
-
-    /// The language whose code is `code`, exactly.
-    pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|lang| lang.as_str() == code)
-    }
+/// Reads a language code (`fi`, `en` or `sv`) in a serde field:
+/// `#[serde(deserialize_with = "crate::lang::deserialize")]`.
+pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Lang, D::Error> {
+    let code = String::deserialize(deserializer)?;
+    Lang::from_code(&code).ok_or_else(|| serde::de::Error::unknown_variant(&code, &["fi", "en", "sv"]))
 }
 
 /// The best of `supported` for an `Accept-Language` header, or `None` when the header

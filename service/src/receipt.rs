@@ -48,7 +48,7 @@ pub fn to_json(id: &ConsentId, decisions: &[Recorded]) -> Value {
                 "event": d.kind.as_str(),
                 "time": iso_8601(d.time_ms),
                 "site": d.site,
-                "lang": d.lang.as_str(),
+                "lang": d.lang.code(),
                 "revision": d.revision,
                 "texts": d.texts,
                 "layer": d.layer.as_str(),
@@ -142,7 +142,7 @@ fn render(lang: Lang, raw_id: &str, found: &Found) -> (StatusCode, String) {
         body.push_str(&format!(
             "<a href=\"?lang={code}\" lang=\"{code}\" hreflang=\"{code}\">{}</a>",
             escape(endonym(other)),
-            code = other.as_str()
+            code = other.code()
         ));
     }
     body.push_str("</nav>\n");
@@ -181,7 +181,7 @@ fn render(lang: Lang, raw_id: &str, found: &Found) -> (StatusCode, String) {
         }
     };
     body.push_str("</main>");
-    (status, html::page(lang.as_str(), t.title, "../dashboard.css", &body))
+    (status, html::page(lang.code(), t.title, "../dashboard.css", &body))
 }
 
 fn decision(t: &Receipt, d: &Recorded) -> String {
@@ -302,7 +302,7 @@ mod tests {
         ] {
             let (status, page) = render(lang, ID, &found);
             assert_eq!(status, StatusCode::OK);
-            assert!(page.contains(&format!("<html lang=\"{}\">", lang.as_str())));
+            assert!(page.contains(&format!("<html lang=\"{}\">", lang.code())));
             for word in words {
                 assert!(page.contains(word), "{lang:?}: {word}\n{page}");
             }

@@ -238,7 +238,7 @@ impl Filter {
 
     /// The language filter as a parameter value: `fi`, `en`, `sv` or `all`.
     pub fn lang_param(&self) -> &str {
-        self.query.lang.map_or("all", Lang::as_str)
+        self.query.lang.map_or("all", Lang::code)
     }
 
     /// The query string that selects the same numbers (without `ui`), already escaped
@@ -356,7 +356,7 @@ pub fn to_json(filter: &Filter, rows: &[DailyRow]) -> Value {
         .iter()
         .map(|row| {
             let day = row.day.to_string();
-            object(&COLUMNS, fields(&day, &row.site, row.lang.as_str(), &row.counts))
+            object(&COLUMNS, fields(&day, &row.site, row.lang.code(), &row.counts))
         })
         .collect();
     json!({
@@ -399,7 +399,7 @@ pub fn to_csv(rows: &[DailyRow]) -> String {
     csv.push_str("\r\n");
     for row in rows {
         let day = row.day.to_string();
-        for (i, field) in fields(&day, &row.site, row.lang.as_str(), &row.counts).enumerate() {
+        for (i, field) in fields(&day, &row.site, row.lang.code(), &row.counts).enumerate() {
             if i > 0 {
                 csv.push(',');
             }

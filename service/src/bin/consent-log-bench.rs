@@ -493,7 +493,7 @@ fn to_json(event: &Event) -> String {
     let common = format!(
         r#""site":"{}","lang":"{}","revision":{},"texts":"{}""#,
         c.site,
-        c.lang.as_str(),
+        c.lang.code(),
         c.revision,
         c.texts.as_str()
     );

@@ -125,7 +125,7 @@ pub fn insert_decision(insert: &mut rusqlite::Statement<'_>, time_ms: i64, d: &D
         time_ms,
         d.kind.as_str(),
         &*context.site,
-        context.lang.as_str(),
+        context.lang.code(),
         context.revision,
         context.texts.as_str(),
         d.layer.as_str(),
@@ -147,7 +147,7 @@ pub fn add_daily(
     add.execute(params![
         day.to_string(),
         site,
-        lang.as_str(),
+        lang.code(),
         c.shown,
         c.accept_all,
         c.reject_all,
@@ -237,7 +237,7 @@ impl Store for SqliteStore {
                 query.from.to_string(),
                 query.to.to_string(),
                 query.site.as_deref(),
-                query.lang.map(Lang::as_str)
+                query.lang.map(Lang::code)
             ];
             let rows = select.query_map(params, |row| {
                 Ok((
@@ -416,7 +416,7 @@ mod tests {
                     "{} {} {} shown={} aa={} ra={} cu={} wd={} a={} m={} s={}",
                     r.day,
                     r.site,
-                    r.lang.as_str(),
+                    r.lang.code(),
                     c.shown,
                     c.accept_all,
                     c.reject_all,
