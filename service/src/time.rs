@@ -2,8 +2,9 @@
 //!
 //! The service never trusts a client's clock, so this is the only place time comes from
 //! ([`now_ms`]); everything else takes the time as a parameter so that tests can pass
-//! their own.
+//! their own. The calendar is the core's ([`Timestamp`]), the banner's own.
 
+use diffo_consent_core::time::Timestamp;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -38,16 +39,13 @@ impl Day {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        let number = |range: std::ops::Range<usize>| -> Option<u32> {
             b[range]
                 .iter()
-                .try_fold(0i64, |n, &c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+                .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
         };
-        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-        if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-            return None;
-        }
-        Some(Day(days_from_civil(year, month, day)))
+        let start = Timestamp::from_parts(number(0..4)?, number(5..7)?, number(8..10)?, 0, 0, 0, 0)?;
+        i64::try_from(start.0).ok().map(Day::of_ms)
     }
 
     /// The day `n` days later (or earlier, for a negative `n`).
@@ -61,57 +59,23 @@ impl Day {
     }
 }
 
+/// `YYYY-MM-DD`. (Days before 1970 are written as 1970-01-01: the service has none, its
+/// clock stops at the epoch.)
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = civil_from_days(self.0);
+        let (y, m, d) = instant(self.start_ms()).date();
         write!(f, "{y:04}-{m:02}-{d:02}")
     }
 }
 
-/// The instant `ms` as ISO 8601 in UTC with milliseconds: `2025-03-01T12:00:00.000Z`.
+/// The instant `ms` as ISO 8601 in UTC with milliseconds: `2025-03-01T12:00:00.000Z`
+/// (before 1970: the epoch).
 pub fn iso_8601(ms: i64) -> String {
-    let day = Day::of_ms(ms);
-    let in_day = ms - day.start_ms();
-    let (h, rest) = (in_day / 3_600_000, in_day % 3_600_000);
-    let (min, rest) = (rest / 60_000, rest % 60_000);
-    let (s, milli) = (rest / 1000, rest % 1000);
-    format!("{day}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
+    instant(ms).to_iso()
 }
 
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// Howard Hinnant's algorithms for the proleptic Gregorian calendar.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+fn instant(ms: i64) -> Timestamp {
+    Timestamp(u64::try_from(ms).unwrap_or(0))
 }
 
 #[cfg(test)]
