@@ -2,12 +2,13 @@
 //!
 //! ```text
 //! consent-log --config FILE    serve (the config is documented in consent-log.example.toml)
-//! consent-log hash-password    read a password from stdin, print its Argon2 PHC hash
+//! consent-log hash-password    read a password (at a terminal without echo), print its Argon2 PHC hash
 //! ```
 //!
 //! Exit status: 0 after a clean shutdown (SIGINT or SIGTERM), 1 when the database or the
 //! listening socket fails, 2 for a bad command line or config.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ use diffo_consent_log::store::Store;
 use diffo_consent_log::{app, auth, retention, writer, AppState};
 
 const USAGE: &str =
-    "usage: consent-log --config FILE\n       consent-log hash-password   (reads the password from stdin)";
+    "usage: consent-log --config FILE\n       consent-log hash-password   (asks for the password, or reads a line from stdin)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,12 +38,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads the password from standard input: at a terminal, asked for without echoing it;
+/// otherwise the first line (`printf '%s\n' … | consent-log hash-password`).
 fn hash_password() -> ExitCode {
-    let mut line = String::new();
-    if let Err(e) = std::io::stdin().read_line(&mut line) {
-        eprintln!("consent-log: cannot read the password: {e}");
-        return ExitCode::from(2);
-    }
+    let read = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("password (not shown): ")
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    };
+    let line = match read {
+        Ok(line) => line,
+        Err(e) => {
+            eprintln!("consent-log: cannot read the password: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let password = line
         .strip_suffix('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
