@@ -1,15 +1,20 @@
 //! The banner's three languages (the core's `Lang`), read from JSON and chosen from
 //! `Accept-Language`.
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Deserializer};
 
 pub use diffo_consent_core::lang::Lang;
+
+/// Every language's code, for the error that names the expected ones.
+static CODES: LazyLock<[&str; Lang::ALL.len()]> = LazyLock::new(|| Lang::ALL.map(Lang::code));
 
 /// Reads a language code (`fi`, `en` or `sv`) in a serde field:
 /// `#[serde(deserialize_with = "crate::lang::deserialize")]`.
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Lang, D::Error> {
     let code = String::deserialize(deserializer)?;
-    Lang::from_code(&code).ok_or_else(|| serde::de::Error::unknown_variant(&code, &["fi", "en", "sv"]))
+    Lang::from_code(&code).ok_or_else(|| serde::de::Error::unknown_variant(&code, &*CODES))
 }
 
 /// The best of `supported` for an `Accept-Language` header, or `None` when the header
