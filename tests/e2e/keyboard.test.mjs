@@ -76,6 +76,7 @@ test('keyboard only: open the settings, turn on a category with Space, save with
   const visitor = await newVisitor(browser);
   const page = await visitor.open(origin('diffo.fi') + '/');
   await settled(page);
+  await dialogFocused(page);
   await tabs(page, 7);
   assert.equal(await focused(page), 'action:settings');
   await page.keyboard.press('Enter');
@@ -130,7 +131,9 @@ test('Escape closes the settings without deciding; the first layer stays until a
   const visitor = await newVisitor(browser);
   const page = await visitor.open(origin('diffo.se') + '/');
   await settled(page);
+  await dialogFocused(page);
   await tabs(page, 7);
+  assert.equal(await focused(page), 'action:settings');
   await page.keyboard.press('Enter');
   await settingsShown(page);
   await page.keyboard.press('Tab');
