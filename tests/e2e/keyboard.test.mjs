@@ -38,6 +38,21 @@ async function tabs(page, n, key = 'Tab') {
   return seen;
 }
 
+/** A new visitor on `site`'s front page opens the settings layer from the
+ * first layer with the keyboard alone: Tab to "Settings", Enter. (Focus must
+ * be in the dialog first: a Tab pressed before keeps focus in the page.) */
+async function settingsByKeyboard(site) {
+  const visitor = await newVisitor(browser);
+  const page = await visitor.open(origin(site) + '/');
+  await settled(page);
+  await dialogFocused(page);
+  await tabs(page, 7);
+  assert.equal(await focused(page), 'action:settings');
+  await page.keyboard.press('Enter');
+  await settingsShown(page);
+  return { visitor, page };
+}
+
 test('the first layer: focus starts in the dialog and Tab reaches every control in order', async () => {
   const visitor = await newVisitor(browser);
   const page = await visitor.open(origin('diffosolutions.com') + '/');
@@ -73,14 +88,7 @@ test('the banner does not take focus from a field the visitor is already in', as
 });
 
 test('keyboard only: open the settings, turn on a category with Space, save with Enter', async () => {
-  const visitor = await newVisitor(browser);
-  const page = await visitor.open(origin('diffo.fi') + '/');
-  await settled(page);
-  await dialogFocused(page);
-  await tabs(page, 7);
-  assert.equal(await focused(page), 'action:settings');
-  await page.keyboard.press('Enter');
-  await settingsShown(page);
+  const { visitor, page } = await settingsByKeyboard('diffo.fi');
   assert.equal(await focused(page), 'dialog', 'focus moves into the settings layer');
   // Every control of the settings layer, in order; the disabled switch is
   // skipped; each category's cookie declaration folds out from its summary.
@@ -128,14 +136,7 @@ test('keyboard only: open the settings, turn on a category with Space, save with
 });
 
 test('Escape closes the settings without deciding; the first layer stays until a choice', async () => {
-  const visitor = await newVisitor(browser);
-  const page = await visitor.open(origin('diffo.se') + '/');
-  await settled(page);
-  await dialogFocused(page);
-  await tabs(page, 7);
-  assert.equal(await focused(page), 'action:settings');
-  await page.keyboard.press('Enter');
-  await settingsShown(page);
+  const { visitor, page } = await settingsByKeyboard('diffo.se');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Escape');
   assert.equal(await focused(page), 'dialog', 'back on the first layer');
