@@ -8,7 +8,7 @@ import path from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { assert, launch, newVisitor, origin, settled, press, control, settingsShown, stored } from './harness.mjs';
+import { assert, launch, newVisitor, origin, settled, press, control, settingsShown, stored, dialogFocused } from './harness.mjs';
 
 const LOG_PORT = process.env.DIFFO_LOG_PORT;
 const DASHBOARD = `http://localhost:${LOG_PORT}`;
@@ -121,9 +121,9 @@ test('a first visit reports the dialog shown; nothing is sent when no dialog sho
   });
   const page = await visitor.open(origin('diffo.se') + '/');
   await settled(page);
-  // The report goes once the dialog has been on screen for a frame, which
-  // on a busy machine can be after the banner module is ready.
-  for (let i = 0; i < 50 && beacons.length === 0; i++) await page.waitForTimeout(100);
+  // The report goes once the dialog has been on screen for a frame, just
+  // before focus moves into it: on a busy machine, after the module is ready.
+  await dialogFocused(page);
   await page.waitForTimeout(300);
   assert.deepEqual(
     beacons.map((b) => [b.event, b.site, b.lang]),
