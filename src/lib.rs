@@ -136,18 +136,22 @@ pub fn record() -> Option<String> {
 }
 
 /// Whether a page script with `data-consent="attr"` may run under the
-/// category `mask`: `"run"`, `"hold"`, or why it never will.
+/// consent of an `activate` command: `"run"`, `"hold"`, or why it never
+/// will. Before the banner has started, nothing runs.
 #[wasm_bindgen]
-pub fn judge(attr: &str, mask: u8) -> String {
-    protocol::judge(attr, mask)
+pub fn judge(attr: &str, consent: &str) -> String {
+    slot::with(|s| match s.as_ref() {
+        Some(s) => protocol::judge(s, attr, consent),
+        None => String::from("hold"),
+    })
 }
 
-/// What to delete for the categories `mask` does not allow (see
+/// What to delete for what the consent of a `forget` command refuses (see
 /// `protocol::forget`); the name lists are joined with newlines.
 #[wasm_bindgen]
-pub fn forget(hostname: &str, pathname: &str, mask: u8, cookies: &str, local: &str, session: &str) -> String {
+pub fn forget(hostname: &str, pathname: &str, consent: &str, cookies: &str, local: &str, session: &str) -> String {
     slot::with(|s| match s.as_ref() {
-        Some(s) => protocol::forget(s, hostname, pathname, mask, cookies, local, session),
+        Some(s) => protocol::forget(s, hostname, pathname, consent, cookies, local, session),
         None => String::from("{}"),
     })
 }
@@ -197,10 +201,11 @@ mod tests {
             false,
         );
         assert!(
-            again.contains(r#"["load","analytics","#) && !again.contains(r#""focus""#),
+            again.contains(r#"["load","google-analytics","#) && !again.contains(r#""focus""#),
             "{again}"
         );
-        assert_eq!(judge("analytics", 1), "run");
+        assert_eq!(judge("analytics", "1.1"), "run");
+        assert_eq!(judge("analytics", "0.0"), "hold");
     }
 
     /// What `cargo xtask build` writes into `consent.js` for first visits is

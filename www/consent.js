@@ -77,7 +77,9 @@
         }),
         loadExtra(),
       ]).then(function (results) {
-        return callExtra(results[1], 'check', new TextEncoder().encode(results[0]));
+        // Checked on top of this site's built-in config, as the banner will apply it.
+        var site = attr('data-site') || location.hostname;
+        return callExtra(results[1], 'check', new TextEncoder().encode(site + '\n' + results[0]));
       })
     : null;
   var settingsBytes = new Uint8Array(0); // the checked config, for the extra module's views
@@ -187,8 +189,13 @@
     f.apply(window, arguments);
   }
 
+  // {"$now":1} is `new Date()` and {"$now":2} `Date.now()`, at the call,
+  // also inside an object (Tag Manager's start event).
   function arg(a) {
-    return a && a.$now ? new Date() : a;
+    if (!a || typeof a !== 'object') return a;
+    if (a.$now) return a.$now === 2 ? Date.now() : new Date();
+    for (var k in a) a[k] = arg(a[k]);
+    return a;
   }
 
   // The only code that inserts or activates scripts; it runs exactly the
@@ -205,7 +212,7 @@
       try {
         if (c[0] === 'gtag') gtag.apply(null, c.slice(1).map(arg));
         else if (c[0] === 'fbq') fbq.apply(null, c.slice(1).map(arg));
-        else if (c[0] === 'push') (window.dataLayer = window.dataLayer || []).push(c[1]);
+        else if (c[0] === 'push') (window.dataLayer = window.dataLayer || []).push(arg(c[1]));
         else if (c[0] === 'load') load(c[1], c[2]);
         else if (c[0] === 'activate') activate(c[1]);
         else if (c[0] === 'forget') forget(c[1]);
@@ -217,25 +224,26 @@
     }
   }
 
-  function load(category, src) {
+  function load(service, src) {
     if (loaded[src]) return;
     loaded[src] = true;
     var s = document.createElement('script');
     s.src = src;
     s.async = true;
     s.nonce = nonce;
-    s.setAttribute('data-diffo-consent', category);
+    s.setAttribute('data-diffo-consent', service);
     document.head.appendChild(s);
   }
 
   // Runs the page's <script type="text/plain" data-consent="…"> tags that the
-  // core allows under `mask`, in document order. Each keeps its attributes
-  // and nonce (data-type, if present, becomes its type); an external one
-  // finishes loading before the next runs, as it would have in the page.
-  function activate(mask) {
+  // core allows under `consent` (the command's token), in document order.
+  // Each keeps its attributes and nonce (data-type, if present, becomes its
+  // type); an external one finishes loading before the next runs, as it
+  // would have in the page.
+  function activate(consent) {
     var queue = [];
     document.querySelectorAll('script[type="text/plain"][data-consent]').forEach(function (old) {
-      var verdict = core.judge(old.getAttribute('data-consent'), mask);
+      var verdict = core.judge(old.getAttribute('data-consent'), consent);
       if (verdict === 'run') {
         old.type = 'text/x-diffo-consent-pending';
         queue.push(old);
@@ -269,9 +277,10 @@
     }
   }
 
-  // Deletes the declared cookies and storage keys of the categories `mask`
-  // does not allow, on every domain level and path they may have been set on.
-  function forget(mask) {
+  // Deletes the declared cookies and storage keys that `consent` (the
+  // command's token) refuses, on every domain level and path they may have
+  // been set on.
+  function forget(consent) {
     var names = '';
     try {
       names = document.cookie
@@ -289,7 +298,7 @@
     } catch (e) {
       // Blocked storage holds nothing to delete.
     }
-    var plan = JSON.parse(core.forget(location.hostname, location.pathname, mask, names, keys(storage), keys(session)));
+    var plan = JSON.parse(core.forget(location.hostname, location.pathname, consent, names, keys(storage), keys(session)));
     var secure = location.protocol === 'https:' ? '; Secure' : '';
     (plan.cookies || []).forEach(function (name) {
       plan.paths.forEach(function (path) {
@@ -443,7 +452,9 @@
       e.el.hidden = false;
       if (e.el.getAttribute('src') !== what.src) e.el.setAttribute('src', what.src);
     } else {
-      load('social', what.script);
+      what.scripts.forEach(function (src) {
+        load(what.service, src);
+      });
       if (e.root) e.root.innerHTML = '<slot></slot>';
     }
   }
@@ -493,7 +504,9 @@
     });
     shadow.addEventListener('change', function (e) {
       var category = e.target.getAttribute('data-category');
-      if (category) dispatch((e.target.checked ? 'on:' : 'off:') + category);
+      var service = e.target.getAttribute('data-service');
+      var name = category || (service && 'service:' + service);
+      if (name) dispatch((e.target.checked ? 'on:' : 'off:') + name);
     });
     shadow.addEventListener('keydown', function (e) {
       if (e.key === 'Escape') dispatch('close');
@@ -515,6 +528,26 @@
     var fallback = shadow.querySelector('style');
     shadow.innerHTML = html;
     if (fallback) shadow.prepend(fallback);
+    // A category some of whose services are on shows a mixed state, which
+    // only the property can set.
+    shadow.querySelectorAll('[data-mixed]').forEach(function (box) {
+      box.indeterminate = true;
+    });
+  }
+
+  // Sets the settings layer's switches to the core's draft: a category's
+  // switch turns all of its services', and shows whether some are on.
+  function setSwitches(states) {
+    Object.keys(states.category).forEach(function (key) {
+      var box = shadow.querySelector('input[data-category="' + key + '"]');
+      if (!box) return;
+      box.checked = states.category[key] === 'on';
+      box.indeterminate = states.category[key] === 'mixed';
+    });
+    Object.keys(states.service).forEach(function (id) {
+      var box = shadow.querySelector('input[data-service="' + id + '"]');
+      if (box) box.checked = states.service[id];
+    });
   }
 
   function rememberFocus() {
@@ -595,6 +628,7 @@
         }
       );
     }
+    if (effects.switches) setSwitches(effects.switches);
     if (effects.run) run(effects.run);
     if (effects.record) window.dispatchEvent(new CustomEvent('diffo-consent:change', { detail: effects.record }));
     if (effects.refresh) renderDeclarations();
@@ -774,7 +808,17 @@
     },
     set: function (choices) {
       return call('set:' + JSON.stringify(choices));
-    }
+    },
+    // Every cookie and storage key the site declares, with its category,
+    // service and party: what `cargo xtask audit --declaration` compares
+    // with what really appears.
+    declaration: function () {
+      return ready.then(function () {
+        var model = JSON.parse(core.declaration());
+        model.view = 'declared';
+        return renderView(model).then(JSON.parse);
+      });
+    },
   };
   window.diffoConsent = api;
 })();

@@ -13,18 +13,26 @@
 //!   "privacyPolicy": { "fi": "/tietosuojaseloste", "en": "https://www.diffosolutions.com/privacy-policy" },
 //!   "googleAnalytics": "G-ABC123XYZ",
 //!   "metaPixel": "123456789012345",
-//!   "socialPlugins": ["facebook", "linkedin"],
+//!   "services": [{ "id": "linkedin-insight", "…": "see crate::service" }],
+//!   "removeServices": ["instagram"],
 //!   "consentLifetimeMonths": 6
 //! }
 //! ```
+//!
+//! The vendors are data (see [`crate::service`]): `services` adds services,
+//! and an entry with the id of one the site has replaces it; `removeServices`
+//! drops some. `googleAnalytics` is the measurement id of the service
+//! `google-analytics` (it sets that service's script; `null` drops the
+//! service), and `metaPixel` the pixel id that a service with the
+//! `meta-pixel` integration initialises (`null` drops such services).
 
-use crate::category::Category;
+pub use crate::check::ConfigError;
+use crate::check::{self, type_error};
 use crate::declaration::{self, Entry};
 use crate::json::{self, Value};
 use crate::lang::Lang;
-use crate::num;
 use crate::prelude::*;
-use core::fmt;
+use crate::service::{self, Integration, Service, MAX_SERVICES};
 
 /// The built-in config of a site (an expression of type [`Site`]), from the
 /// settings that the shared `build.rs` wrote into the calling crate's
@@ -105,18 +113,6 @@ impl Site {
     }
 }
 
-/// The social media plugins a site may load once the visitor allows social
-/// media.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SocialPlugins {
-    /// The Facebook JavaScript SDK (Like and Share buttons, embedded posts).
-    pub facebook: bool,
-    /// Instagram's embed script.
-    pub instagram: bool,
-    /// LinkedIn's platform script (Share button).
-    pub linkedin: bool,
-}
-
 /// Everything the banner needs to know about one site.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteConfig {
@@ -129,12 +125,11 @@ pub struct SiteConfig {
     /// Privacy policy URL per language (index by [`Lang`] order), `None`
     /// where the site has no page in that language.
     pub(crate) privacy_policy: [Option<String>; 3],
-    /// Google Analytics 4 measurement id, if the site uses it.
-    pub google_analytics: Option<String>,
-    /// Meta Pixel id, if the site uses it.
+    /// The Meta Pixel id that a service with the `meta-pixel` integration
+    /// initialises.
     pub meta_pixel: Option<String>,
-    /// Social media plugins the site uses.
-    pub social: SocialPlugins,
+    /// The site's services, in the order the dialog lists them.
+    pub services: Vec<Service>,
     /// How long a decision holds before the visitor is asked again.
     pub lifetime_months: u32,
     /// Reload the page when a category whose scripts ran is withdrawn, so
@@ -143,9 +138,17 @@ pub struct SiteConfig {
     /// Let the Meta Pixel match visitors from form fields and detect events
     /// by itself (`autoConfig`); off unless the site asks for it.
     pub meta_automatic_matching: bool,
-    /// The cookie declaration.
+    /// The site's own cookies and storage keys (those of its services are
+    /// in the services).
     pub cookies: Vec<Entry>,
 }
+
+/// The Google tag for GA4, followed by the measurement id.
+pub const GTAG: &str = "https://www.googletagmanager.com/gtag/js?id=";
+
+/// The id of the built-in Google Analytics service, whose script
+/// `googleAnalytics` sets.
+pub const GOOGLE_ANALYTICS: &str = "google-analytics";
 
 /// The longest a decision may hold. The Finnish and most EU regulators'
 /// guidance is to ask again at least once a year.
@@ -165,13 +168,14 @@ impl SiteConfig {
     /// config. The tracker ids there are clearly fake placeholders
     /// (`G-DIFFOFI00`); a site editor sets the real ones in a config file.
     pub fn builtin(site: Site) -> Result<SiteConfig, ConfigError> {
-        let mut config = SiteConfig::bare(site);
-        config.apply_json(include_str!("../../sites/common.json"))?;
-        config.apply_json(match site {
+        let mut settings = parse_settings(include_str!("../../sites/common.json"))?;
+        settings.extend(parse_settings(match site {
             Site::DiffoFi => include_str!("../../sites/diffo.fi.json"),
             Site::DiffoSolutions => include_str!("../../sites/diffosolutions.com.json"),
             Site::DiffoSe => include_str!("../../sites/diffo.se.json"),
-        })?;
+        })?);
+        let mut config = SiteConfig::bare(site);
+        config.apply_checked(settings)?;
         Ok(config)
     }
 
@@ -183,13 +187,8 @@ impl SiteConfig {
             revision: 1,
             default_lang: site.default_lang(),
             privacy_policy: [None, None, None],
-            google_analytics: None,
             meta_pixel: None,
-            social: SocialPlugins {
-                facebook: false,
-                instagram: false,
-                linkedin: false,
-            },
+            services: Vec::new(),
             lifetime_months: MAX_LIFETIME_MONTHS,
             reload_on_withdraw: true,
             meta_automatic_matching: false,
@@ -207,25 +206,31 @@ impl SiteConfig {
             .unwrap_or("/")
     }
 
-    /// The names of the third-party services in `category`, as the settings
-    /// layer lists them.
-    pub fn services(&self, category: Category) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        match category {
-            Category::Necessary => {}
-            Category::Analytics => out.extend(self.google_analytics.as_ref().map(|_| "Google Analytics")),
-            Category::Marketing => out.extend(self.meta_pixel.as_ref().map(|_| "Meta Pixel")),
-            Category::Social => {
-                let s = self.social;
-                for (on, name) in [
-                    (s.facebook, "Facebook"),
-                    (s.instagram, "Instagram"),
-                    (s.linkedin, "LinkedIn"),
-                ] {
-                    if on {
-                        out.push(name);
-                    }
-                }
+    /// The index of the service `id`, if the site has it.
+    pub fn service_index(&self, id: &str) -> Option<usize> {
+        self.services.iter().position(|s| s.id == id)
+    }
+
+    /// Every declared cookie and storage key: the site's own, then each
+    /// service's, with the index of the service it belongs to.
+    pub fn declaration(&self) -> impl Iterator<Item = (Option<usize>, &Entry)> {
+        let own = self.cookies.iter().map(|e| (None, e));
+        let services = self
+            .services
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.cookies.iter().map(move |e| (Some(i), e)));
+        own.chain(services)
+    }
+
+    /// The companies that receive data with consent, each once, in the
+    /// order of their first service; with `transfer_only`, only those whose
+    /// services send data to the United States.
+    pub fn recipients(&self, transfer_only: bool) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &self.services {
+            if (!transfer_only || s.transfer.is_some()) && !out.contains(&s.company.as_str()) {
+                out.push(&s.company);
             }
         }
         out
@@ -238,26 +243,103 @@ impl SiteConfig {
     /// use diffo_consent_core::config::{Site, SiteConfig};
     /// let mut c = SiteConfig::builtin(Site::DiffoFi).unwrap();
     /// c.apply_json(r#"{"googleAnalytics": null, "revision": 3}"#).unwrap();
-    /// assert_eq!((c.google_analytics.as_deref(), c.revision), (None, 3));
+    /// assert_eq!((c.service_index("google-analytics"), c.revision), (None, 3));
     /// let err = c.apply_json(r#"{"googleAnalytic": "G-X"}"#).unwrap_err();
     /// assert!(err.to_string().contains("unknown key `googleAnalytic`"));
     /// ```
     pub fn apply_json(&mut self, text: &str) -> Result<(), ConfigError> {
-        for setting in parse_settings(text)? {
-            self.apply(setting);
+        self.apply_checked(parse_settings(text)?)
+    }
+
+    /// Applies checked settings, in order, after checking that they fit
+    /// these settings: the services they remove or set exist, and the result
+    /// is a config the banner can run (a pixel id for a `meta-pixel`
+    /// service, at most [`MAX_SERVICES`] services). On any error nothing is
+    /// applied.
+    pub fn apply_checked(&mut self, settings: Vec<Setting>) -> Result<(), ConfigError> {
+        let mut next = self.clone();
+        for setting in settings {
+            match &setting {
+                Setting::RemoveServices(ids) => {
+                    if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| next.service_index(id).is_none()) {
+                        let known: Vec<&str> = next.services.iter().map(|s| s.id.as_str()).collect();
+                        return Err(ConfigError::at(
+                            &check::item("removeServices", i),
+                            [
+                                "names \"",
+                                id,
+                                "\", which is not a service of this site (it has ",
+                                &known.join(", "),
+                                ")",
+                            ]
+                            .concat(),
+                        ));
+                    }
+                }
+                Setting::GoogleAnalytics(Some(_)) if next.service_index(GOOGLE_ANALYTICS).is_none() => {
+                    return Err(ConfigError::at(
+                        "googleAnalytics",
+                        "sets the script of the service `google-analytics`, which this config has removed".to_string(),
+                    ));
+                }
+                _ => {}
+            }
+            next.apply(setting);
         }
+        if next.services.len() > MAX_SERVICES {
+            return Err(ConfigError::at(
+                "services",
+                [
+                    "make more than ",
+                    &crate::num::decimal(MAX_SERVICES as i64),
+                    " services with the site's own",
+                ]
+                .concat(),
+            ));
+        }
+        if next.meta_pixel.is_none() {
+            if let Some(s) = next
+                .services
+                .iter()
+                .find(|s| s.integration == Some(Integration::MetaPixel))
+            {
+                return Err(ConfigError::at(
+                    "metaPixel",
+                    ["must be set: the service `", &s.id, "` has the meta-pixel integration"].concat(),
+                ));
+            }
+        }
+        *self = next;
         Ok(())
     }
 
-    /// Applies one checked setting.
+    /// Applies one checked setting (see [`SiteConfig::apply_checked`]).
     pub fn apply(&mut self, setting: Setting) {
         match setting {
             Setting::Revision(n) => self.revision = n,
             Setting::DefaultLanguage(l) => self.default_lang = l,
             Setting::PrivacyPolicy(urls) => self.privacy_policy = urls,
-            Setting::GoogleAnalytics(id) => self.google_analytics = id,
-            Setting::MetaPixel(id) => self.meta_pixel = id,
-            Setting::SocialPlugins(p) => self.social = p,
+            Setting::GoogleAnalytics(Some(id)) => {
+                if let Some(s) = self.services.iter_mut().find(|s| s.id == GOOGLE_ANALYTICS) {
+                    s.scripts = vec![[GTAG, &id].concat()];
+                }
+            }
+            Setting::GoogleAnalytics(None) => self.services.retain(|s| s.id != GOOGLE_ANALYTICS),
+            Setting::MetaPixel(id) => {
+                if id.is_none() {
+                    self.services.retain(|s| s.integration != Some(Integration::MetaPixel));
+                }
+                self.meta_pixel = id;
+            }
+            Setting::Services(services) => {
+                for service in services {
+                    match self.services.iter_mut().find(|s| s.id == service.id) {
+                        Some(existing) => *existing = service,
+                        None => self.services.push(service),
+                    }
+                }
+            }
+            Setting::RemoveServices(ids) => self.services.retain(|s| !ids.contains(&s.id)),
             Setting::ConsentLifetimeMonths(n) => self.lifetime_months = n,
             Setting::ReloadOnWithdraw(b) => self.reload_on_withdraw = b,
             Setting::MetaAutomaticMatching(b) => self.meta_automatic_matching = b,
@@ -274,15 +356,19 @@ impl SiteConfig {
         Some(())
     }
 
-    /// This config with the cookie declaration's texts (providers, purposes)
-    /// left out: what the banner needs to delete refused cookies, without
-    /// what only the settings layer shows.
+    /// This config without what only the settings layer and the cookie
+    /// declaration show (service names and purposes, third-party entries,
+    /// the declaration's providers and purposes): what the banner module
+    /// needs to gate the services, delete refused first-party cookies and
+    /// name the recipients on the first layer.
     pub fn without_declaration_texts(&self) -> SiteConfig {
         let mut slim = self.clone();
+        slim.cookies.retain(|e| e.party == declaration::Party::First);
         for entry in &mut slim.cookies {
             entry.provider.clear();
             entry.purpose = Default::default();
         }
+        slim.services = self.services.iter().map(Service::slim).collect();
         slim
     }
 
@@ -293,9 +379,8 @@ impl SiteConfig {
             Setting::Revision(self.revision),
             Setting::DefaultLanguage(self.default_lang),
             Setting::PrivacyPolicy(self.privacy_policy.clone()),
-            Setting::GoogleAnalytics(self.google_analytics.clone()),
             Setting::MetaPixel(self.meta_pixel.clone()),
-            Setting::SocialPlugins(self.social),
+            Setting::Services(self.services.clone()),
             Setting::ConsentLifetimeMonths(self.lifetime_months),
             Setting::ReloadOnWithdraw(self.reload_on_withdraw),
             Setting::MetaAutomaticMatching(self.meta_automatic_matching),
@@ -313,19 +398,23 @@ pub enum Setting {
     DefaultLanguage(Lang),
     /// `privacyPolicy`, per language (index by [`Lang`] order).
     PrivacyPolicy([Option<String>; 3]),
-    /// `googleAnalytics`
+    /// `googleAnalytics`: the measurement id of the service
+    /// `google-analytics`, or `None` to drop it.
     GoogleAnalytics(Option<String>),
-    /// `metaPixel`
+    /// `metaPixel`: the pixel id, or `None` to drop the `meta-pixel`
+    /// services.
     MetaPixel(Option<String>),
-    /// `socialPlugins`
-    SocialPlugins(SocialPlugins),
+    /// `services`: added, or replacing those with the same id.
+    Services(Vec<Service>),
+    /// `removeServices`
+    RemoveServices(Vec<String>),
     /// `consentLifetimeMonths`
     ConsentLifetimeMonths(u32),
     /// `reloadOnWithdraw`
     ReloadOnWithdraw(bool),
     /// `metaAutomaticMatching`
     MetaAutomaticMatching(bool),
-    /// `cookies`
+    /// `cookies`: the site's own declared cookies and storage keys.
     Cookies(Vec<Entry>),
 }
 
@@ -342,10 +431,14 @@ pub fn parse_settings(text: &str) -> Result<Vec<Setting>, ConfigError> {
     fields.iter().map(|(key, value)| setting(key, value)).collect()
 }
 
+/// The keys a config may have.
+const KEYS: &str = "revision, defaultLanguage, privacyPolicy, googleAnalytics, metaPixel, services, removeServices, \
+                    consentLifetimeMonths, reloadOnWithdraw, metaAutomaticMatching, cookies";
+
 fn setting(key: &str, value: &Value) -> Result<Setting, ConfigError> {
     Ok(match key {
-        "revision" => Setting::Revision(int_in(key, value, 1, u32::MAX)?),
-        "defaultLanguage" => Setting::DefaultLanguage(lang(key, value)?),
+        "revision" => Setting::Revision(check::int_in(key, value, 1, u32::MAX)?),
+        "defaultLanguage" => Setting::DefaultLanguage(check::lang(key, value)?),
         "privacyPolicy" => Setting::PrivacyPolicy(privacy_policy(value)?),
         "googleAnalytics" => Setting::GoogleAnalytics(optional_id(
             key,
@@ -354,91 +447,27 @@ fn setting(key: &str, value: &Value) -> Result<Setting, ConfigError> {
             "a GA4 measurement id like \"G-ABC123XYZ\"",
         )?),
         "metaPixel" => Setting::MetaPixel(optional_id(key, value, is_pixel_id, "a Meta Pixel id (digits only)")?),
-        "socialPlugins" => Setting::SocialPlugins(social_plugins(value)?),
-        "consentLifetimeMonths" => Setting::ConsentLifetimeMonths(int_in(key, value, 1, MAX_LIFETIME_MONTHS)?),
-        "reloadOnWithdraw" => Setting::ReloadOnWithdraw(boolean(key, value)?),
-        "metaAutomaticMatching" => Setting::MetaAutomaticMatching(boolean(key, value)?),
-        "cookies" => {
-            Setting::Cookies(declaration::parse(value).map_err(|(path, problem)| ConfigError::at(&path, problem))?)
-        }
-        _ => {
-            let known = "revision, defaultLanguage, privacyPolicy, googleAnalytics, metaPixel, socialPlugins, \
-                         consentLifetimeMonths, reloadOnWithdraw, metaAutomaticMatching, cookies";
+        "services" => Setting::Services(service::parse_list(key, value)?),
+        "removeServices" => Setting::RemoveServices(service::parse_ids(key, value)?),
+        "consentLifetimeMonths" => Setting::ConsentLifetimeMonths(check::int_in(key, value, 1, MAX_LIFETIME_MONTHS)?),
+        "reloadOnWithdraw" => Setting::ReloadOnWithdraw(check::boolean(key, value)?),
+        "metaAutomaticMatching" => Setting::MetaAutomaticMatching(check::boolean(key, value)?),
+        "cookies" => Setting::Cookies(declaration::parse(key, value, None)?),
+        "socialPlugins" => {
             return Err(ConfigError::at(
                 key,
-                ["unknown key `", key, "`; known keys are ", known].concat(),
+                "is replaced by `removeServices`: the plugins are the services facebook, instagram and linkedin; \
+                 list the ones to drop, for example \"removeServices\": [\"instagram\"]"
+                    .to_string(),
+            ))
+        }
+        _ => {
+            return Err(ConfigError::at(
+                key,
+                ["unknown key `", key, "`; known keys are ", KEYS].concat(),
             ));
         }
     })
-}
-
-/// Why a config was refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    /// Where in the config: a key such as `privacyPolicy.fi`, or empty for
-    /// the whole document.
-    pub path: String,
-    /// What is wrong there.
-    pub problem: String,
-}
-
-impl ConfigError {
-    fn at(path: &str, problem: String) -> ConfigError {
-        ConfigError {
-            path: path.to_string(),
-            problem,
-        }
-    }
-
-    /// The error in a sentence that names the key.
-    pub fn message(&self) -> String {
-        if self.path.is_empty() || self.problem.starts_with("unknown key") {
-            ["invalid config: ", &self.problem].concat()
-        } else {
-            ["invalid config: `", &self.path, "` ", &self.problem].concat()
-        }
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message())
-    }
-}
-
-impl core::error::Error for ConfigError {}
-
-fn type_error(path: &str, expected: &str, value: &Value) -> ConfigError {
-    ConfigError::at(path, ["must be ", expected, ", got ", value.type_name()].concat())
-}
-
-fn int_in(path: &str, value: &Value, min: u32, max: u32) -> Result<u32, ConfigError> {
-    match value {
-        Value::Int(n) if (i64::from(min)..=i64::from(max)).contains(n) => Ok(*n as u32),
-        Value::Int(n) => {
-            let (min, max, n) = (num::decimal(min.into()), num::decimal(max.into()), num::decimal(*n));
-            Err(ConfigError::at(
-                path,
-                ["must be between ", &min, " and ", &max, ", got ", &n].concat(),
-            ))
-        }
-        other => Err(type_error(path, "a whole number", other)),
-    }
-}
-
-fn boolean(path: &str, value: &Value) -> Result<bool, ConfigError> {
-    match value {
-        Value::Bool(b) => Ok(*b),
-        other => Err(type_error(path, "true or false", other)),
-    }
-}
-
-fn lang(path: &str, value: &Value) -> Result<Lang, ConfigError> {
-    match value {
-        Value::Str(s) => Lang::from_code(s)
-            .ok_or_else(|| ConfigError::at(path, ["must be \"fi\", \"en\" or \"sv\", got \"", s, "\""].concat())),
-        other => Err(type_error(path, "a language code", other)),
-    }
 }
 
 fn optional_id(path: &str, value: &Value, valid: fn(&str) -> bool, what: &str) -> Result<Option<String>, ConfigError> {
@@ -465,32 +494,11 @@ fn is_pixel_id(s: &str) -> bool {
     (5..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A same-site path (`/privacy`) or an absolute `https:` or `http:` URL.
-/// Everything else, `javascript:` in particular, is refused.
-fn is_link(s: &str) -> bool {
-    let scheme_ok = (s.starts_with('/') && !s.starts_with("//"))
-        || s.strip_prefix("https://")
-            .or_else(|| s.strip_prefix("http://"))
-            .is_some_and(|rest| !rest.is_empty());
-    scheme_ok && s.len() <= 2048 && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\')
-}
-
-fn link(path: &str, value: &Value) -> Result<String, ConfigError> {
-    match value {
-        Value::Str(s) if is_link(s) => Ok(s.clone()),
-        Value::Str(s) => Err(ConfigError::at(
-            path,
-            ["must be a path starting with \"/\" or an http(s) URL, got \"", s, "\""].concat(),
-        )),
-        other => Err(type_error(path, "a URL", other)),
-    }
-}
-
 fn privacy_policy(value: &Value) -> Result<[Option<String>; 3], ConfigError> {
     const PATH: &str = "privacyPolicy";
     match value {
         Value::Str(_) => {
-            let url = link(PATH, value)?;
+            let url = check::link(PATH, value)?;
             Ok([Some(url.clone()), Some(url.clone()), Some(url)])
         }
         Value::Object(fields) if !fields.is_empty() => {
@@ -500,7 +508,7 @@ fn privacy_policy(value: &Value) -> Result<[Option<String>; 3], ConfigError> {
                     let problem = ["has unknown language `", key, "`; use \"fi\", \"en\" or \"sv\""].concat();
                     ConfigError::at(PATH, problem)
                 })?;
-                out[lang_index(lang)] = Some(link(&[PATH, ".", key].concat(), value)?);
+                out[lang_index(lang)] = Some(check::link(&check::field(PATH, key), value)?);
             }
             Ok(out)
         }
@@ -509,42 +517,10 @@ fn privacy_policy(value: &Value) -> Result<[Option<String>; 3], ConfigError> {
     }
 }
 
-fn social_plugins(value: &Value) -> Result<SocialPlugins, ConfigError> {
-    const PATH: &str = "socialPlugins";
-    let Value::Array(items) = value else {
-        return Err(type_error(PATH, "an array of plugin names", value));
-    };
-    let mut out = SocialPlugins {
-        facebook: false,
-        instagram: false,
-        linkedin: false,
-    };
-    for item in items {
-        let flag = match item {
-            Value::Str(s) if s == "facebook" => &mut out.facebook,
-            Value::Str(s) if s == "instagram" => &mut out.instagram,
-            Value::Str(s) if s == "linkedin" => &mut out.linkedin,
-            Value::Str(s) => {
-                let problem = [
-                    "has unknown plugin \"",
-                    s,
-                    "\"; use \"facebook\", \"instagram\" or \"linkedin\"",
-                ];
-                return Err(ConfigError::at(PATH, problem.concat()));
-            }
-            other => return Err(type_error(PATH, "an array of plugin names", other)),
-        };
-        if *flag {
-            return Err(ConfigError::at(PATH, "lists a plugin twice".to_string()));
-        }
-        *flag = true;
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::category::Category;
 
     #[test]
     fn recognises_hostnames() {
@@ -576,7 +552,6 @@ mod tests {
     fn builtin_defaults() {
         let fi = SiteConfig::builtin(Site::DiffoFi).unwrap();
         assert_eq!(fi.default_lang, Lang::Fi);
-        assert_eq!(fi.google_analytics.as_deref(), Some("G-DIFFOFI00"));
         assert_eq!(fi.privacy_policy_url(Lang::Fi), "/tietosuojaseloste");
         // No English page on diffo.fi: link the Finnish one.
         assert_eq!(fi.privacy_policy_url(Lang::En), "/tietosuojaseloste");
@@ -584,19 +559,32 @@ mod tests {
             SiteConfig::builtin(Site::DiffoSe).unwrap().privacy_policy_url(Lang::Sv),
             "/integritetspolicy"
         );
+        let ids: Vec<&str> = fi.services.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "google-analytics",
+                "meta-pixel",
+                "facebook",
+                "instagram",
+                "linkedin",
+                "youtube"
+            ]
+        );
+        let ga = &fi.services[0];
+        assert_eq!(ga.scripts, ["https://www.googletagmanager.com/gtag/js?id=G-DIFFOFI00"]);
         for site in Site::ALL {
             let c = SiteConfig::builtin(site).unwrap();
             assert_eq!(c.default_lang, site.default_lang());
-            assert!(is_ga4_id(c.google_analytics.as_deref().unwrap()));
             assert!(is_pixel_id(c.meta_pixel.as_deref().unwrap()));
             assert_eq!(c.lifetime_months, 12);
             assert_eq!(c.revision, 1);
             assert!(c.reload_on_withdraw && !c.meta_automatic_matching);
-            // The declaration covers every category, and the necessary one
-            // lists the consent record itself.
+            // Every category has a service or a declared entry, and the
+            // necessary one lists the consent record itself.
             for category in Category::ALL {
                 assert!(
-                    c.cookies.iter().any(|e| e.category == category),
+                    c.declaration().any(|(_, e)| e.category == category),
                     "{site:?} {category:?}"
                 );
             }
@@ -609,6 +597,26 @@ mod tests {
                 (record.category, record.kind),
                 (Category::Necessary, crate::declaration::Kind::LocalStorage)
             );
+            // Every service names its company, says where data goes, and
+            // declares what it sets; Google Analytics declares _gid too.
+            for s in &c.services {
+                assert!(
+                    !s.company.is_empty() && s.privacy_policy.starts_with("https://"),
+                    "{}",
+                    s.id
+                );
+                assert_eq!(s.transfer, Some(crate::service::Transfer::UsDpf), "{}", s.id);
+                assert!(!s.cookies.is_empty(), "{}", s.id);
+            }
+            assert!(c.services[0].cookies.iter().any(|e| e.name == "_gid"));
+            assert_eq!(
+                c.recipients(false),
+                [
+                    "Google Ireland Limited",
+                    "Meta Platforms Ireland Limited",
+                    "LinkedIn Ireland Unlimited Company"
+                ]
+            );
         }
     }
 
@@ -618,31 +626,58 @@ mod tests {
         c
     }
 
+    fn ids(c: &SiteConfig) -> Vec<&str> {
+        c.services.iter().map(|s| s.id.as_str()).collect()
+    }
+
     #[test]
     fn applies_every_key() {
         let c = applied(
             r#"{"revision": 4, "defaultLanguage": "sv", "privacyPolicy": {"fi": "/tietosuoja", "sv": "https://diffo.se/p"},
-                "googleAnalytics": "G-ABCD1234", "metaPixel": null, "socialPlugins": ["linkedin"],
+                "googleAnalytics": "G-ABCD1234", "metaPixel": null, "removeServices": ["instagram"],
                 "consentLifetimeMonths": 6}"#,
         );
         assert_eq!(c.revision, 4);
         assert_eq!(c.default_lang, Lang::Sv);
         assert_eq!(c.privacy_policy_url(Lang::Fi), "/tietosuoja");
         assert_eq!(c.privacy_policy_url(Lang::En), "https://diffo.se/p");
-        assert_eq!(c.google_analytics.as_deref(), Some("G-ABCD1234"));
+        assert_eq!(
+            c.services[0].scripts,
+            ["https://www.googletagmanager.com/gtag/js?id=G-ABCD1234"]
+        );
         assert_eq!(c.meta_pixel, None);
         assert_eq!(
-            c.social,
-            SocialPlugins {
-                facebook: false,
-                instagram: false,
-                linkedin: true
-            }
+            ids(&c),
+            ["google-analytics", "facebook", "linkedin", "youtube"],
+            "no pixel, no Instagram"
         );
         assert_eq!(c.lifetime_months, 6);
         assert_eq!(applied("{}"), SiteConfig::builtin(Site::DiffoSolutions).unwrap());
         assert_eq!(applied(r#"{"privacyPolicy": "/p"}"#).privacy_policy_url(Lang::Sv), "/p");
-        assert!(!applied(r#"{"socialPlugins": []}"#).social.facebook);
+        assert_eq!(ids(&applied(r#"{"googleAnalytics": null}"#))[0], "meta-pixel");
+    }
+
+    #[test]
+    fn services_are_added_replaced_and_removed() {
+        let insight = crate::service::tests::INSIGHT;
+        let c = applied(&format!(r#"{{"services": [{insight}]}}"#));
+        assert_eq!(ids(&c).last(), Some(&"linkedin-insight"), "added at the end");
+        assert_eq!(c.recipients(false).len(), 3, "LinkedIn's company is there already");
+        // An entry with a built-in's id replaces it where it stands.
+        let replaced = insight
+            .replace("linkedin-insight", "youtube")
+            .replace(r#""category": "marketing""#, r#""category": "social""#);
+        let c = applied(&format!(r#"{{"services": [{replaced}]}}"#));
+        assert_eq!(ids(&c), ids(&SiteConfig::builtin(Site::DiffoSolutions).unwrap()));
+        assert_eq!(c.services[5].name, "LinkedIn Insight Tag");
+        // Removed, then the rest stand.
+        let c = applied(r#"{"removeServices": ["youtube", "facebook"]}"#);
+        assert_eq!(ids(&c), ["google-analytics", "meta-pixel", "instagram", "linkedin"]);
+        // Settings apply in document order.
+        let c = applied(&format!(
+            r#"{{"removeServices": ["linkedin"], "services": [{insight}]}}"#
+        ));
+        assert!(c.service_index("linkedin").is_none() && c.service_index("linkedin-insight").is_some());
     }
 
     fn refused(json: &str, message: &str) {
@@ -664,8 +699,8 @@ mod tests {
         refused(
             r#"{"googleAnalytic": "G-ABCD"}"#,
             "invalid config: unknown key `googleAnalytic`; known keys are revision, defaultLanguage, \
-             privacyPolicy, googleAnalytics, metaPixel, socialPlugins, consentLifetimeMonths, reloadOnWithdraw, \
-             metaAutomaticMatching, cookies",
+             privacyPolicy, googleAnalytics, metaPixel, services, removeServices, consentLifetimeMonths, \
+             reloadOnWithdraw, metaAutomaticMatching, cookies",
         );
         refused(
             r#"{"revision": "2"}"#,
@@ -712,16 +747,18 @@ mod tests {
             "invalid config: `privacyPolicy` must name at least one language",
         );
         refused(
-            r#"{"socialPlugins": ["facebook", "tiktok"]}"#,
-            "invalid config: `socialPlugins` has unknown plugin \"tiktok\"; use \"facebook\", \"instagram\" or \"linkedin\"",
+            r#"{"socialPlugins": ["facebook"]}"#,
+            "invalid config: `socialPlugins` is replaced by `removeServices`: the plugins are the services facebook, \
+             instagram and linkedin; list the ones to drop, for example \"removeServices\": [\"instagram\"]",
         );
         refused(
-            r#"{"socialPlugins": ["facebook", "facebook"]}"#,
-            "invalid config: `socialPlugins` lists a plugin twice",
+            r#"{"removeServices": ["tiktok"]}"#,
+            "invalid config: `removeServices[0]` names \"tiktok\", which is not a service of this site (it has \
+             google-analytics, meta-pixel, facebook, instagram, linkedin, youtube)",
         );
         refused(
-            r#"{"socialPlugins": "facebook"}"#,
-            "invalid config: `socialPlugins` must be an array of plugin names, got a string",
+            r#"{"removeServices": ["google-analytics"], "googleAnalytics": "G-ABCD1234"}"#,
+            "invalid config: `googleAnalytics` sets the script of the service `google-analytics`, which this config has removed",
         );
         refused(
             r#"{"consentLifetimeMonths": 13}"#,
@@ -744,19 +781,25 @@ mod tests {
     }
 
     #[test]
-    fn services_follow_the_config() {
-        let c = SiteConfig::builtin(Site::DiffoFi).unwrap();
-        assert_eq!(c.services(Category::Necessary), Vec::<&str>::new());
-        assert_eq!(c.services(Category::Analytics), ["Google Analytics"]);
-        assert_eq!(c.services(Category::Marketing), ["Meta Pixel"]);
-        assert_eq!(c.services(Category::Social), ["Facebook", "Instagram", "LinkedIn"]);
-        let c = applied(r#"{"googleAnalytics": null, "socialPlugins": ["instagram"]}"#);
-        assert_eq!(c.services(Category::Analytics), Vec::<&str>::new());
-        assert_eq!(c.services(Category::Social), ["Instagram"]);
+    fn a_meta_pixel_service_needs_a_pixel_id() {
+        let mut c = SiteConfig::bare(Site::DiffoFi);
+        let pixel = crate::service::tests::INSIGHT
+            .replace("linkedin-insight", "my-pixel")
+            .replace(r#""transfer": "us-dpf""#, r#""integration": "meta-pixel""#);
+        let err = c.apply_json(&format!(r#"{{"services": [{pixel}]}}"#)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid config: `metaPixel` must be set: the service `my-pixel` has the meta-pixel integration"
+        );
+        c.apply_json(&format!(r#"{{"services": [{pixel}], "metaPixel": "123456"}}"#))
+            .unwrap();
+        // Dropping the pixel id drops the services that need it.
+        c.apply_json(r#"{"metaPixel": null}"#).unwrap();
+        assert!(c.services.is_empty());
     }
 
     #[test]
-    fn ids_and_links() {
+    fn ids_and_pixels() {
         for (id, ok) in [
             ("G-ABCD", true),
             ("G-ABC", false),
@@ -773,21 +816,6 @@ mod tests {
             ("12a45", false),
         ] {
             assert_eq!(is_pixel_id(id), ok, "{id}");
-        }
-        for (url, ok) in [
-            ("/", true),
-            ("/a/b?c#d", true),
-            ("https://www.diffo.fi/tietosuoja", true),
-            ("http://diffo.fi", true),
-            ("https://", false),
-            ("//diffo.fi", false),
-            ("javascript:alert(1)", false),
-            ("data:text/html,x", false),
-            ("/a b", false),
-            ("/a\\b", false),
-            ("privacy", false),
-        ] {
-            assert_eq!(is_link(url), ok, "{url}");
         }
     }
 }

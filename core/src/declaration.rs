@@ -8,6 +8,7 @@
 //! is refused (see [`crate::forget`]).
 
 use crate::category::Category;
+use crate::check::{self, ConfigError};
 use crate::json::Value;
 use crate::lang::Lang;
 use crate::prelude::*;
@@ -39,6 +40,12 @@ impl Kind {
 pub enum Lifetime {
     /// Until the browser (or tab) closes.
     Session,
+    /// Until the visitor deletes it (storage without an expiry).
+    Persistent,
+    /// A number of minutes.
+    Minutes(u32),
+    /// A number of hours.
+    Hours(u32),
     /// A number of days.
     Days(u32),
     /// A number of months.
@@ -48,7 +55,8 @@ pub enum Lifetime {
 }
 
 impl Lifetime {
-    /// Reads `"session"`, `"1 day"`, `"30 days"`, `"13 months"`, `"2 years"`.
+    /// Reads `"session"`, `"persistent"`, `"30 minutes"`, `"1 hour"`,
+    /// `"1 day"`, `"30 days"`, `"13 months"`, `"2 years"`.
     ///
     /// ```
     /// use diffo_consent_core::declaration::Lifetime;
@@ -57,8 +65,10 @@ impl Lifetime {
     /// assert_eq!(Lifetime::parse("2 day"), None);
     /// ```
     pub fn parse(text: &str) -> Option<Lifetime> {
-        if text == "session" {
-            return Some(Lifetime::Session);
+        match text {
+            "session" => return Some(Lifetime::Session),
+            "persistent" => return Some(Lifetime::Persistent),
+            _ => {}
         }
         let (number, unit) = text.split_once(' ')?;
         if number.is_empty() || number.len() > 4 || !number.bytes().all(|b| b.is_ascii_digit()) {
@@ -66,12 +76,15 @@ impl Lifetime {
         }
         let n: u32 = number.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
         let singular = n == 1;
-        match (unit, singular) {
-            ("day", true) | ("days", false) if n > 0 => Some(Lifetime::Days(n)),
-            ("month", true) | ("months", false) if n > 0 => Some(Lifetime::Months(n)),
-            ("year", true) | ("years", false) if n > 0 => Some(Lifetime::Years(n)),
-            _ => None,
-        }
+        let unit: fn(u32) -> Lifetime = match (unit, singular) {
+            ("minute", true) | ("minutes", false) => Lifetime::Minutes,
+            ("hour", true) | ("hours", false) => Lifetime::Hours,
+            ("day", true) | ("days", false) => Lifetime::Days,
+            ("month", true) | ("months", false) => Lifetime::Months,
+            ("year", true) | ("years", false) => Lifetime::Years,
+            _ => return None,
+        };
+        (n > 0).then(|| unit(n))
     }
 }
 
@@ -127,48 +140,62 @@ fn lang_index(lang: Lang) -> usize {
     }
 }
 
-/// A problem with the declaration: where (`cookies[3].lifetime`) and what.
-pub type Problem = (String, String);
+/// Whether `name` can be a declared cookie or storage key: not empty, no
+/// characters that a cookie name cannot hold, and a `*` only at the end,
+/// after at least one character (a bare `*` would match everything).
+fn is_name(name: &str) -> bool {
+    let stem = name.strip_suffix('*').unwrap_or(name);
+    !stem.is_empty() && !stem.contains(['=', ';', ',', ' ', '*'])
+}
 
-/// Reads the config's `"cookies"` array.
-pub fn parse(value: &Value) -> Result<Vec<Entry>, Problem> {
-    let Value::Array(items) = value else {
-        return Err((
-            "cookies".to_string(),
-            ["must be an array, got ", value.type_name()].concat(),
-        ));
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let at = |key: &str| {
-            let mut path = ["cookies[", &crate::num::decimal(i as i64), "]"].concat();
-            if !key.is_empty() {
-                path.push('.');
-                path.push_str(key);
-            }
-            path
-        };
+/// The keys of an entry in the site's own `"cookies"`.
+const ENTRY_KEYS: [&str; 7] = ["category", "name", "kind", "provider", "party", "lifetime", "purpose"];
+
+/// The keys of an entry in a service's `"cookies"`: its category is the
+/// service's, and its provider the service's company unless it says.
+const SERVICE_ENTRY_KEYS: [&str; 6] = ["name", "kind", "provider", "party", "lifetime", "purpose"];
+
+/// Reads a `"cookies"` array at `path`: the site's own (`owner` is `None`,
+/// and every entry names its category and provider) or a service's (its
+/// category and company).
+pub fn parse(path: &str, value: &Value, owner: Option<(Category, &str)>) -> Result<Vec<Entry>, ConfigError> {
+    check::list(path, value, "cookie entries", |at, item| {
         let Value::Object(fields) = item else {
-            return Err((at(""), ["must be an object, got ", item.type_name()].concat()));
+            return Err(check::type_error(at, "an object", item));
         };
-        if let Some((key, _)) = fields.iter().find(|(k, _)| !ENTRY_KEYS.contains(&k.as_str())) {
-            return Err((
-                at(key),
-                "is not a known key (category, name, kind, provider, party, lifetime, purpose)".into(),
-            ));
-        }
+        check::known_keys(
+            at,
+            fields,
+            if owner.is_some() {
+                &SERVICE_ENTRY_KEYS
+            } else {
+                &ENTRY_KEYS
+            },
+        )?;
         let text = |key: &str| match item.get(key) {
-            Some(Value::Str(s)) if !s.trim().is_empty() && s.len() <= 200 => Ok(s.clone()),
-            _ => Err((at(key), "must be a non-empty text".to_string())),
+            Some(v) => check::text(&check::field(at, key), v, 200),
+            None => Err(ConfigError::at(
+                &check::field(at, key),
+                "must be a non-empty text".to_string(),
+            )),
         };
-        let category = text("category").and_then(|s| {
-            Category::from_key(&s).ok_or((at("category"), ["is not a category: \"", &s, "\""].concat()))
-        })?;
+        let category = match owner {
+            Some((category, _)) => category,
+            None => {
+                let name = text("category")?;
+                Category::from_key(&name).ok_or_else(|| {
+                    ConfigError::at(
+                        &check::field(at, "category"),
+                        ["is not a category: \"", &name, "\""].concat(),
+                    )
+                })?
+            }
+        };
         let name = text("name")?;
-        if name.contains(['=', ';', ',', ' ']) || name.strip_suffix('*').unwrap_or(&name).contains('*') {
-            return Err((
-                at("name"),
-                "must be a cookie or key name, with `*` only at the end".to_string(),
+        if !is_name(&name) {
+            return Err(ConfigError::at(
+                &check::field(at, "name"),
+                "must be a cookie or key name, with `*` only at the end, after at least one character".to_string(),
             ));
         }
         let kind = match text("kind")?.as_str() {
@@ -176,8 +203,8 @@ pub fn parse(value: &Value) -> Result<Vec<Entry>, Problem> {
             "localStorage" => Kind::LocalStorage,
             "sessionStorage" => Kind::SessionStorage,
             other => {
-                return Err((
-                    at("kind"),
+                return Err(ConfigError::at(
+                    &check::field(at, "kind"),
                     ["must be cookie, localStorage or sessionStorage, not \"", other, "\""].concat(),
                 ))
             }
@@ -185,46 +212,50 @@ pub fn parse(value: &Value) -> Result<Vec<Entry>, Problem> {
         let party = match text("party")?.as_str() {
             "first" => Party::First,
             "third" => Party::Third,
-            other => return Err((at("party"), ["must be first or third, not \"", other, "\""].concat())),
+            other => {
+                return Err(ConfigError::at(
+                    &check::field(at, "party"),
+                    ["must be first or third, not \"", other, "\""].concat(),
+                ))
+            }
         };
-        let lifetime = text("lifetime").and_then(|s| {
-            Lifetime::parse(&s).ok_or((
-                at("lifetime"),
+        let life = text("lifetime")?;
+        let lifetime = Lifetime::parse(&life).ok_or_else(|| {
+            ConfigError::at(
+                &check::field(at, "lifetime"),
                 [
-                    "must be like \"session\", \"30 days\", \"13 months\" or \"2 years\", not \"",
-                    &s,
+                    "must be like \"session\", \"30 minutes\", \"24 hours\", \"30 days\", \"13 months\", \"2 years\" or \"persistent\", not \"",
+                    &life,
                     "\"",
                 ]
                 .concat(),
-            ))
+            )
         })?;
+        let purpose_at = check::field(at, "purpose");
         let purpose = match item.get("purpose") {
-            Some(p @ Value::Object(_)) => {
-                let mut texts: [String; 3] = Default::default();
-                for lang in Lang::ALL {
-                    match p.get(lang.code()) {
-                        Some(Value::Str(s)) if !s.trim().is_empty() => texts[lang_index(lang)] = s.clone(),
-                        _ => return Err((at("purpose"), ["needs a text in ", lang.code()].concat())),
-                    }
-                }
-                texts
+            Some(p) => check::texts(&purpose_at, p, 500)?,
+            None => {
+                return Err(ConfigError::at(
+                    &purpose_at,
+                    "must be an object with fi, en and sv texts".to_string(),
+                ))
             }
-            _ => return Err((at("purpose"), "must be an object with fi, en and sv texts".to_string())),
         };
-        out.push(Entry {
+        let provider = match owner {
+            Some((_, company)) if item.get("provider").is_none() => company.to_string(),
+            _ => text("provider")?,
+        };
+        Ok(Entry {
             category,
             name,
             kind,
-            provider: text("provider")?,
+            provider,
             party,
             lifetime,
             purpose,
-        });
-    }
-    Ok(out)
+        })
+    })
 }
-
-const ENTRY_KEYS: [&str; 7] = ["category", "name", "kind", "provider", "party", "lifetime", "purpose"];
 
 #[cfg(test)]
 mod tests {
@@ -234,8 +265,8 @@ mod tests {
     const ENTRY: &str = r#"{"category": "analytics", "name": "_ga_*", "kind": "cookie", "provider": "Google Ireland Limited",
         "party": "first", "lifetime": "2 years", "purpose": {"fi": "Tilastot.", "en": "Statistics.", "sv": "Statistik."}}"#;
 
-    fn parse_text(text: &str) -> Result<Vec<Entry>, Problem> {
-        parse(&json::parse(text).unwrap())
+    fn parse_text(text: &str) -> Result<Vec<Entry>, (String, String)> {
+        parse("cookies", &json::parse(text).unwrap(), None).map_err(|e| (e.path, e.problem))
     }
 
     #[test]
@@ -254,12 +285,18 @@ mod tests {
     fn lifetimes() {
         for (text, expected) in [
             ("session", Some(Lifetime::Session)),
+            ("persistent", Some(Lifetime::Persistent)),
+            ("30 minutes", Some(Lifetime::Minutes(30))),
+            ("1 hour", Some(Lifetime::Hours(1))),
+            ("24 hours", Some(Lifetime::Hours(24))),
             ("1 day", Some(Lifetime::Days(1))),
             ("400 days", Some(Lifetime::Days(400))),
             ("1 month", Some(Lifetime::Months(1))),
             ("13 months", Some(Lifetime::Months(13))),
             ("2 years", Some(Lifetime::Years(2))),
             ("0 days", None),
+            ("1 minutes", None),
+            ("2 hour", None),
             ("1 days", None),
             ("2 month", None),
             ("two years", None),
@@ -276,7 +313,7 @@ mod tests {
     fn refuses_bad_entries_with_their_place() {
         let with = |from: &str, to: &str| format!("[{}, {}]", ENTRY, ENTRY.replace(from, to));
         for (text, path, problem) in [
-            ("{}".to_string(), "cookies", "must be an array, got an object"),
+            ("{}".to_string(), "cookies", "must be an array of cookie entries, got an object"),
             ("[1]".to_string(), "cookies[0]", "must be an object, got a number"),
             (
                 with(r#""category": "analytics""#, r#""category": "ads""#),
@@ -286,12 +323,22 @@ mod tests {
             (
                 with(r#""name": "_ga_*""#, r#""name": "a*b""#),
                 "cookies[1].name",
-                "must be a cookie or key name, with `*` only at the end",
+                "must be a cookie or key name, with `*` only at the end, after at least one character",
             ),
             (
                 with(r#""name": "_ga_*""#, r#""name": "a=b""#),
                 "cookies[1].name",
-                "must be a cookie or key name, with `*` only at the end",
+                "must be a cookie or key name, with `*` only at the end, after at least one character",
+            ),
+            (
+                with(r#""name": "_ga_*""#, r#""name": "*""#),
+                "cookies[1].name",
+                "must be a cookie or key name, with `*` only at the end, after at least one character",
+            ),
+            (
+                with(r#""name": "_ga_*""#, r#""name": """#),
+                "cookies[1].name",
+                "must be a non-empty text",
             ),
             (
                 with(r#""kind": "cookie""#, r#""kind": "indexedDB""#),
@@ -306,7 +353,7 @@ mod tests {
             (
                 with(r#""lifetime": "2 years""#, r#""lifetime": "forever""#),
                 "cookies[1].lifetime",
-                "must be like \"session\", \"30 days\", \"13 months\" or \"2 years\", not \"forever\"",
+                "must be like \"session\", \"30 minutes\", \"24 hours\", \"30 days\", \"13 months\", \"2 years\" or \"persistent\", not \"forever\"",
             ),
             (
                 with(r#", "sv": "Statistik.""#, ""),

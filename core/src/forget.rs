@@ -1,6 +1,6 @@
-//! What to delete when categories are refused: the first-party cookies and
-//! storage keys the declaration lists for them, on every domain level a
-//! vendor may have set them on.
+//! What to delete when services or categories are refused: the first-party
+//! cookies and storage keys the declaration lists for them, on every domain
+//! level a vendor may have set them on.
 //!
 //! Google Analytics sets `_ga` on the highest domain it can (`.diffo.fi` for
 //! a visitor on `www.diffo.fi`), so deleting it on the current host alone
@@ -8,7 +8,9 @@
 //! name, so it tries every level that [`cookie_domains`] names; the browser
 //! ignores the levels where the cookie is not.
 
-use crate::category::{Category, Choices};
+use crate::category::Category;
+use crate::config::SiteConfig;
+use crate::consent::Consent;
 use crate::declaration::{Entry, Kind, Party};
 use crate::prelude::*;
 
@@ -73,18 +75,28 @@ impl Sweep {
     }
 }
 
-/// The present cookies and storage keys that belong to a category `allowed`
-/// does not allow, by the declaration's first-party entries. Names that no
-/// entry declares are never touched: the banner deletes only what it knows.
-pub fn sweep(declaration: &[Entry], allowed: Choices, cookies: &[&str], local: &[&str], session: &[&str]) -> Sweep {
-    let refused: Vec<&Entry> = declaration
-        .iter()
-        .filter(|e| e.party == Party::First && e.category != Category::Necessary && !allowed.allows(e.category))
-        .collect();
+/// The present cookies and storage keys that `allowed` refuses, by the
+/// declaration's first-party entries: those of a refused service, and the
+/// site's own of a refused category. A name that something allowed also
+/// declares stays (a Tag Manager container may set `_ga` as Google
+/// Analytics does), and names that no entry declares are never touched: the
+/// banner deletes only what it knows.
+pub fn sweep(config: &SiteConfig, allowed: Consent, cookies: &[&str], local: &[&str], session: &[&str]) -> Sweep {
+    let owned = |owner: Option<usize>, e: &Entry| match owner {
+        Some(i) => allowed.allows_service(i),
+        None => allowed.allows(e.category),
+    };
+    let (kept, refused): (Vec<_>, Vec<_>) = config
+        .declaration()
+        .filter(|(_, e)| e.party == Party::First)
+        .partition(|(owner, e)| e.category == Category::Necessary || owned(*owner, e));
     let pick = |kind: Kind, present: &[&str]| -> Vec<String> {
+        let declared = |entries: &[(Option<usize>, &Entry)], name: &str| {
+            entries.iter().any(|(_, e)| e.kind == kind && e.matches(name))
+        };
         let mut out: Vec<String> = present
             .iter()
-            .filter(|name| refused.iter().any(|e| e.kind == kind && e.matches(name)))
+            .filter(|name| declared(&refused, name) && !declared(&kept, name))
             .map(|name| name.to_string())
             .collect();
         out.dedup();
@@ -131,7 +143,7 @@ mod tests {
         }
     }
 
-    /// Which cookies to clear for which categories, with the built-in
+    /// Which cookies to clear for which consent, with the built-in
     /// declaration.
     #[test]
     fn sweep_table() {
@@ -139,43 +151,68 @@ mod tests {
         let present = [
             "_ga",
             "_ga_DIFFOFI00",
+            "_gid",
             "_fbp",
             "_fbc",
             "li_gc",
-            "li_sugr",
             "session_id",
             "diffo-consent",
             "_gat",
         ];
         let local = ["diffo-consent", "li_adsId", "theme"];
-        let only = |c: Category| Choices::NONE.with(c, true);
-        for (allowed, cookies, local_keys) in [
-            (Choices::ALL, vec![], vec![]),
-            (
-                Choices::NONE,
-                vec!["_ga", "_ga_DIFFOFI00", "_fbp", "_fbc", "li_gc", "li_sugr"],
-                vec!["li_adsId"],
-            ),
-            (
-                only(Category::Analytics),
-                vec!["_fbp", "_fbc", "li_gc", "li_sugr"],
-                vec!["li_adsId"],
-            ),
-            (
-                only(Category::Marketing),
-                vec!["_ga", "_ga_DIFFOFI00", "li_gc", "li_sugr"],
-                vec!["li_adsId"],
-            ),
-            (
-                only(Category::Social),
-                vec!["_ga", "_ga_DIFFOFI00", "_fbp", "_fbc"],
-                vec![],
-            ),
+        let category = |c: Category| Consent::NONE.with_category(&config.services, c, true);
+        let ga = ["_ga", "_ga_DIFFOFI00", "_gid"];
+        let pixel = ["_fbp", "_fbc"];
+        for (allowed, cookies) in [
+            (Consent::all(&config.services), vec![]),
+            (Consent::NONE, [&ga[..], &pixel].concat()),
+            (category(Category::Analytics), pixel.to_vec()),
+            (category(Category::Marketing), ga.to_vec()),
+            // The social services set no first-party cookie.
+            (category(Category::Social), [&ga[..], &pixel].concat()),
         ] {
-            let s = sweep(&config.cookies, allowed, &present, &local, &[]);
-            assert_eq!(s.cookies, cookies, "{allowed:?}");
-            assert_eq!(s.local, local_keys, "{allowed:?}");
-            assert!(s.session.is_empty());
+            let s = sweep(&config, allowed, &present, &local, &[]);
+            assert_eq!(s.cookies, cookies, "{}", allowed.token());
+            assert!(
+                s.local.is_empty() && s.session.is_empty(),
+                "nothing declared in storage is refused"
+            );
         }
+    }
+
+    /// A name declared by a refused service stays while an allowed one
+    /// declares it too.
+    #[test]
+    fn a_name_two_services_declare_stays_while_one_is_allowed() {
+        let mut config = SiteConfig::builtin(Site::DiffoFi).unwrap();
+        let gtm = crate::service::tests::INSIGHT
+            .replace("linkedin-insight", "google-tag-manager")
+            .replace(r#""name": "li_fat_id""#, r#""name": "_ga""#);
+        config.apply_json(&format!(r#"{{"services": [{gtm}]}}"#)).unwrap();
+        let i = config.service_index("google-tag-manager").unwrap();
+        let only_gtm = Consent::NONE.with_service(&config.services, i, true);
+        let s = sweep(&config, only_gtm, &["_ga", "_gid"], &[], &[]);
+        assert_eq!(s.cookies, ["_gid"]);
+        let s = sweep(&config, Consent::NONE, &["_ga", "_gid"], &[], &[]);
+        assert_eq!(s.cookies, ["_ga", "_gid"]);
+    }
+
+    /// The site's own entries follow their category.
+    #[test]
+    fn the_sites_own_entries_follow_their_category() {
+        let mut config = SiteConfig::builtin(Site::DiffoFi).unwrap();
+        config
+            .apply_json(
+                r#"{"cookies": [{"category": "analytics", "name": "diffo_ab", "kind": "localStorage",
+                    "provider": "Diffo Solutions Oy", "party": "first", "lifetime": "30 days",
+                    "purpose": {"fi": "A/B-testi.", "en": "An A/B test.", "sv": "Ett A/B-test."}}]}"#,
+            )
+            .unwrap();
+        let analytics = Consent::NONE.with_category(&config.services, Category::Analytics, true);
+        assert_eq!(
+            sweep(&config, Consent::NONE, &[], &["diffo_ab"], &[]).local,
+            ["diffo_ab"]
+        );
+        assert!(sweep(&config, analytics, &[], &["diffo_ab"], &[]).local.is_empty());
     }
 }

@@ -1,16 +1,20 @@
 //! The tracker gate: what may run, in which order, for a given consent.
 //!
 //! Decisions are plain data here. [`on_load`] and [`transition`] return a list
-//! of [`Command`]s that the browser glue carries out literally, one module
-//! there (`src/inject.rs`) being the only code that inserts scripts. So the
-//! rules that matter (nothing of a category before it is allowed, Consent
-//! Mode signals before the Google tag, `consent grant` before the pixel's
-//! `init`) are tested here on the host.
+//! of [`Command`]s that the edge (`www/consent.js`) carries out literally, it
+//! being the only code that inserts scripts. So the rules that matter are
+//! tested here on the host: a service's scripts load only once the visitor
+//! allowed that service; Consent Mode signals come before any Google tag and
+//! follow the Google services allowed (an analytics one grants
+//! `analytics_storage` only, and only a marketing one the `ad_*` signals);
+//! the Meta Pixel is initialised with consent revoked and then granted.
 
-use crate::category::{Category, Choices};
+use crate::category::Category;
 use crate::config::SiteConfig;
+use crate::consent::Consent;
 use crate::lang::Lang;
 use crate::prelude::*;
+use crate::service::{Integration, Service};
 
 /// An argument of a `gtag(…)` or `fbq(…)` call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,16 +26,22 @@ pub enum Arg {
     /// `true` or `false`.
     Bool(bool),
     /// An object of named arguments.
-    Obj(Vec<(&'static str, Arg)>),
+    Obj(Vec<(String, Arg)>),
     /// `new Date()` at the moment of the call.
     Now,
+    /// `Date.now()` (milliseconds) at the moment of the call.
+    NowMs,
 }
 
 fn s(text: &str) -> Arg {
     Arg::Str(text.to_string())
 }
 
-/// One step for the browser glue.
+fn obj(fields: Vec<(&str, Arg)>) -> Arg {
+    Arg::Obj(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// One step for the edge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     /// Call `gtag(…)`, which pushes onto `window.dataLayer`.
@@ -39,56 +49,34 @@ pub enum Command {
     /// Call `fbq(…)`, creating Meta's standard command-queue stub first if
     /// the page has none.
     Fbq(Vec<Arg>),
-    /// Insert an async `<script src>` for a vendor.
+    /// Insert an async `<script src>` of a service.
     LoadScript {
-        /// The category that allowed it.
-        category: Category,
+        /// The id of the service that allowed it.
+        service: String,
         /// The script URL.
         src: String,
     },
     /// Run the page's own `<script type="text/plain" data-consent>` tags that
     /// the given consent now allows (see [`page_script`]).
-    ActivatePageScripts(Choices),
+    ActivatePageScripts(Consent),
     /// Push an object onto `window.dataLayer` (a Tag Manager event).
     Push(Arg),
-    /// Delete the declared first-party cookies and storage keys of every
-    /// category the given consent does not allow (see [`crate::forget`]).
-    Forget(Choices),
+    /// Delete the declared first-party cookies and storage keys that the
+    /// given consent refuses (see [`crate::forget`]).
+    Forget(Consent),
     /// Show the page's gated embeds the given consent allows, and
     /// placeholders for the others (see [`crate::embed`]).
-    Embeds(Choices),
+    Embeds(Consent),
     /// Reload the page: something that ran is no longer allowed, and running
     /// code cannot be unloaded.
     Reload,
-}
-
-/// The vendor scripts by URL.
-pub mod urls {
-    /// Google's tag for GA4, followed by the measurement id.
-    pub const GTAG: &str = "https://www.googletagmanager.com/gtag/js?id=";
-    /// Meta Pixel.
-    pub const FBEVENTS: &str = "https://connect.facebook.net/en_US/fbevents.js";
-    /// Instagram embeds.
-    pub const INSTAGRAM: &str = "https://www.instagram.com/embed.js";
-    /// LinkedIn's platform script.
-    pub const LINKEDIN: &str = "https://platform.linkedin.com/in.js";
-
-    /// The Facebook SDK in the visitor's language (it renders the buttons).
-    pub fn facebook_sdk(lang: super::Lang) -> alloc::string::String {
-        let locale = match lang {
-            super::Lang::Fi => "fi_FI",
-            super::Lang::En => "en_US",
-            super::Lang::Sv => "sv_SE",
-        };
-        ["https://connect.facebook.net/", locale, "/sdk.js#xfbml=1&version=v21.0"].concat()
-    }
 }
 
 /// Google Consent Mode v2 storage types, all denied until the visitor
 /// decides. `wait_for_update` gives the decision time to arrive before a tag
 /// already on the page sends anything.
 fn consent_default() -> Command {
-    let mut fields: Vec<(&'static str, Arg)> = [
+    let mut fields: Vec<(&str, Arg)> = [
         "ad_storage",
         "ad_user_data",
         "ad_personalization",
@@ -101,19 +89,28 @@ fn consent_default() -> Command {
     .map(|k| (k, s("denied")))
     .collect();
     fields.push(("wait_for_update", Arg::Int(500)));
-    Command::Gtag(vec![s("consent"), s("default"), Arg::Obj(fields)])
+    Command::Gtag(vec![s("consent"), s("default"), obj(fields)])
 }
 
-fn consent_update(allowed: Choices) -> Command {
+/// The Consent Mode signals for `allowed`: `analytics_storage` when a Google
+/// service of the analytics category is allowed, the three `ad_*` signals
+/// when one of the marketing category is.
+fn consent_update(config: &SiteConfig, allowed: Consent) -> Command {
+    let granted = |category: Category| {
+        config.services.iter().enumerate().any(|(i, svc)| {
+            svc.integration == Some(Integration::GoogleTag) && svc.category == category && allowed.allows_service(i)
+        })
+    };
     let signal = |on: bool| s(if on { "granted" } else { "denied" });
+    let ads = granted(Category::Marketing);
     Command::Gtag(vec![
         s("consent"),
         s("update"),
-        Arg::Obj(vec![
-            ("ad_storage", signal(allowed.marketing)),
-            ("ad_user_data", signal(allowed.marketing)),
-            ("ad_personalization", signal(allowed.marketing)),
-            ("analytics_storage", signal(allowed.analytics)),
+        obj(vec![
+            ("ad_storage", signal(ads)),
+            ("ad_user_data", signal(ads)),
+            ("ad_personalization", signal(ads)),
+            ("analytics_storage", signal(granted(Category::Analytics))),
         ]),
     ])
 }
@@ -125,48 +122,62 @@ pub fn on_load() -> Vec<Command> {
     vec![consent_default()]
 }
 
-/// The Tag Manager event that announces a decision:
-/// `{event: "diffo_consent_update", diffo_consent: {necessary, analytics, marketing, social}}`.
-fn data_layer_event(allowed: Choices) -> Command {
-    let categories = Category::ALL
+/// The Tag Manager event that announces a decision: `{event:
+/// "diffo_consent_update", diffo_consent: {necessary, analytics, marketing,
+/// social, services: {id: bool, …}}}`.
+fn data_layer_event(config: &SiteConfig, allowed: Consent) -> Command {
+    let mut fields: Vec<(String, Arg)> = Category::ALL
         .iter()
-        .map(|&c| (c.key(), Arg::Bool(allowed.allows(c))))
+        .map(|&c| (c.key().to_string(), Arg::Bool(allowed.allows(c))))
         .collect();
-    Command::Push(Arg::Obj(vec![
+    let services = config
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, svc)| (svc.id.clone(), Arg::Bool(allowed.allows_service(i))))
+        .collect();
+    fields.push(("services".to_string(), Arg::Obj(services)));
+    Command::Push(obj(vec![
         ("event", s("diffo_consent_update")),
-        ("diffo_consent", Arg::Obj(categories)),
+        ("diffo_consent", Arg::Obj(fields)),
     ]))
 }
 
 /// The commands for a page view with no decision (yet): the declared
-/// cookies of every optional category go, and embeds show placeholders.
+/// cookies of everything optional go, and embeds show placeholders.
 pub fn undecided() -> Vec<Command> {
-    vec![Command::Forget(Choices::NONE), Command::Embeds(Choices::NONE)]
+    vec![Command::Forget(Consent::NONE), Command::Embeds(Consent::NONE)]
 }
 
-/// The commands that take the page from `ran` (the categories whose scripts
-/// already ran in this page view) to `allowed` (the visitor's consent now).
+/// The commands that take the page from `ran` (what already ran in this
+/// page view) to `allowed` (the visitor's consent now).
 ///
 /// Every decision updates the Consent Mode signals, tells Tag Manager, and
-/// deletes the declared cookies of the categories it refuses. Newly allowed
-/// categories get their vendor set-up and scripts, and their embeds load. A
-/// category that ran and is withdrawn gets its signals withdrawn and, unless
-/// the site turned it off, a [`Command::Reload`], because running code
-/// cannot be stopped; after the reload nothing of it loads.
-pub fn transition(config: &SiteConfig, ran: Choices, allowed: Choices, lang: Lang) -> Vec<Command> {
-    let mut out = vec![consent_update(allowed), data_layer_event(allowed)];
-    let withdrawn: Vec<Category> = ran.added_since(allowed).collect();
-    if withdrawn.contains(&Category::Marketing) && config.meta_pixel.is_some() {
+/// deletes the declared cookies of what it refuses. Newly allowed services
+/// get their vendor set-up and scripts, in the config's order, and embeds
+/// load. Anything that ran and is withdrawn gets its signals withdrawn and,
+/// unless the site turned it off, a [`Command::Reload`], because running
+/// code cannot be stopped; after the reload nothing of it loads.
+pub fn transition(config: &SiteConfig, ran: Consent, allowed: Consent, lang: Lang) -> Vec<Command> {
+    let mut out = vec![consent_update(config, allowed), data_layer_event(config, allowed)];
+    let withdrawn = ran.added_since(allowed);
+    let pixel_withdrawn = withdrawn
+        .service_indices(&config.services)
+        .any(|i| config.services[i].integration == Some(Integration::MetaPixel));
+    if pixel_withdrawn && config.meta_pixel.is_some() {
         out.push(Command::Fbq(vec![s("consent"), s("revoke")]));
     }
-    let added: Vec<Category> = allowed.added_since(ran).collect();
-    let reload = !withdrawn.is_empty() && config.reload_on_withdraw;
+    let added = allowed.added_since(ran);
+    let reload = !withdrawn.is_none() && config.reload_on_withdraw;
     // With a reload coming, what was added loads on the reloaded page.
     if !reload {
-        for &category in &added {
-            vendor_setup(config, category, lang, &mut out);
+        let mut google_ran = ran
+            .service_indices(&config.services)
+            .any(|i| config.services[i].integration == Some(Integration::GoogleTag));
+        for i in added.service_indices(&config.services) {
+            vendor_setup(config, &config.services[i], lang, &mut google_ran, &mut out);
         }
-        if !added.is_empty() {
+        if !added.is_none() {
             out.push(Command::ActivatePageScripts(allowed));
         }
     }
@@ -178,76 +189,115 @@ pub fn transition(config: &SiteConfig, ran: Choices, allowed: Choices, lang: Lan
     out
 }
 
-fn vendor_setup(config: &SiteConfig, category: Category, lang: Lang, out: &mut Vec<Command>) {
-    let load = |src: String| Command::LoadScript { category, src };
-    match category {
-        Category::Necessary => {}
-        Category::Analytics => {
-            if let Some(id) = &config.google_analytics {
+/// The measurement or container id of a Google tag script: the `id` of
+/// `https://www.googletagmanager.com/gtag/js?id=…` or `…/gtm.js?id=…`, as
+/// Google's own snippets name it.
+fn google_tag_id<'a>(src: &'a str, path: &str) -> Option<&'a str> {
+    let rest = src
+        .strip_prefix("https://www.googletagmanager.com/")?
+        .strip_prefix(path)?;
+    let query = rest.strip_prefix('?')?;
+    let id = query.split('&').find_map(|pair| pair.strip_prefix("id="))?;
+    (!id.is_empty()).then_some(id)
+}
+
+fn vendor_setup(config: &SiteConfig, service: &Service, lang: Lang, google_ran: &mut bool, out: &mut Vec<Command>) {
+    let scripts: Vec<String> = service.script_urls(lang).collect();
+    match service.integration {
+        None => {}
+        Some(Integration::GoogleTag) => {
+            if !*google_ran {
                 out.push(Command::Gtag(vec![s("js"), Arg::Now]));
-                out.push(Command::Gtag(vec![s("config"), s(id)]));
-                out.push(load([urls::GTAG, id].concat()));
+                *google_ran = true;
             }
-        }
-        Category::Marketing => {
-            if let Some(id) = &config.meta_pixel {
-                // Initialised with consent revoked, then granted: the pixel
-                // sends nothing unless the grant arrives.
-                out.push(Command::Fbq(vec![s("consent"), s("revoke")]));
-                if !config.meta_automatic_matching {
-                    // Off: no automatic advanced matching from form fields and
-                    // no automatically detected events.
-                    out.push(Command::Fbq(vec![s("set"), s("autoConfig"), Arg::Bool(false), s(id)]));
+            for src in &scripts {
+                if let Some(id) = google_tag_id(src, "gtag/js") {
+                    let mut call = vec![s("config"), s(id)];
+                    if service.category == Category::Analytics {
+                        // Measurement only: no Google signals (cross-device
+                        // data of logged-in Google users) and nothing for ads.
+                        call.push(obj(vec![
+                            ("allow_google_signals", Arg::Bool(false)),
+                            ("allow_ad_personalization_signals", Arg::Bool(false)),
+                        ]));
+                    }
+                    out.push(Command::Gtag(call));
+                } else if google_tag_id(src, "gtm.js").is_some() {
+                    // What Tag Manager's snippet pushes before its container.
+                    out.push(Command::Push(obj(vec![
+                        ("gtm.start", Arg::NowMs),
+                        ("event", s("gtm.js")),
+                    ])));
                 }
-                out.push(Command::Fbq(vec![s("init"), s(id)]));
-                out.push(Command::Fbq(vec![s("consent"), s("grant")]));
-                out.push(Command::Fbq(vec![s("track"), s("PageView")]));
-                out.push(load(urls::FBEVENTS.to_string()));
             }
         }
-        Category::Social => {
-            if config.social.facebook {
-                out.push(load(urls::facebook_sdk(lang)));
+        Some(Integration::MetaPixel) => {
+            // A checked config has the pixel id; without one the pixel
+            // cannot be initialised, so it does not load at all.
+            let Some(id) = &config.meta_pixel else {
+                return;
+            };
+            // Initialised with consent revoked, then granted: the pixel
+            // sends nothing unless the grant arrives.
+            out.push(Command::Fbq(vec![s("consent"), s("revoke")]));
+            if !config.meta_automatic_matching {
+                // Off: no automatic advanced matching from form fields and
+                // no automatically detected events.
+                out.push(Command::Fbq(vec![s("set"), s("autoConfig"), Arg::Bool(false), s(id)]));
             }
-            if config.social.instagram {
-                out.push(load(urls::INSTAGRAM.to_string()));
-            }
-            if config.social.linkedin {
-                out.push(load(urls::LINKEDIN.to_string()));
-            }
+            out.push(Command::Fbq(vec![s("init"), s(id)]));
+            out.push(Command::Fbq(vec![s("consent"), s("grant")]));
+            out.push(Command::Fbq(vec![s("track"), s("PageView")]));
         }
+    }
+    for src in scripts {
+        out.push(Command::LoadScript {
+            service: service.id.clone(),
+            src,
+        });
     }
 }
 
 /// What to do with one page script marked `data-consent="…"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PageScript {
-    /// Every category it names is allowed: run it.
+    /// Everything it names is allowed: run it.
     Run,
-    /// Some category it names is not allowed (yet): leave it inert.
+    /// Something it names is not allowed (yet): leave it inert.
     Hold,
-    /// It names something that is not a category: never run it, and tell
-    /// the site editor.
+    /// It names something that is neither a category nor a service of the
+    /// site: never run it, and tell the site editor.
     Invalid(String),
 }
 
-/// Judges a page script's `data-consent` value: one category key, or several
+/// Judges a page script's `data-consent` value: a category key
+/// (`analytics`) or a service (`service:linkedin-insight`), or several
 /// separated by spaces when the script needs all of them.
 ///
 /// ```
-/// use diffo_consent_core::category::Choices;
+/// use diffo_consent_core::config::{Site, SiteConfig};
+/// use diffo_consent_core::category::Category;
+/// use diffo_consent_core::consent::Consent;
 /// use diffo_consent_core::gate::{page_script, PageScript};
-/// let analytics_only = Choices { analytics: true, ..Choices::NONE };
-/// assert_eq!(page_script("analytics", analytics_only), PageScript::Run);
-/// assert_eq!(page_script("analytics marketing", analytics_only), PageScript::Hold);
+/// let config = SiteConfig::builtin(Site::DiffoFi).unwrap();
+/// let analytics = Consent::NONE.with_category(&config.services, Category::Analytics, true);
+/// assert_eq!(page_script("analytics", &config, analytics), PageScript::Run);
+/// assert_eq!(page_script("analytics service:meta-pixel", &config, analytics), PageScript::Hold);
 /// ```
-pub fn page_script(attr: &str, allowed: Choices) -> PageScript {
+pub fn page_script(attr: &str, config: &SiteConfig, allowed: Consent) -> PageScript {
     let mut names = attr.split_ascii_whitespace().peekable();
     if names.peek().is_none() {
         return PageScript::Invalid("an empty data-consent attribute".to_string());
     }
     let mut run = true;
     for name in names {
+        if let Some(id) = name.strip_prefix("service:") {
+            match config.service_index(id) {
+                Some(i) => run &= allowed.allows_service(i),
+                None => return PageScript::Invalid(["unknown service \"", id, "\""].concat()),
+            }
+            continue;
+        }
         match Category::from_key(name) {
             Some(c) => run &= allowed.allows(c),
             None => return PageScript::Invalid(["unknown category \"", name, "\""].concat()),
@@ -264,9 +314,19 @@ pub fn page_script(attr: &str, allowed: Choices) -> PageScript {
 mod tests {
     use super::*;
     use crate::config::Site;
+    use Category::*;
 
-    fn only(c: Category) -> Choices {
-        Choices::NONE.with(c, true)
+    fn config() -> SiteConfig {
+        SiteConfig::builtin(Site::DiffoFi).unwrap()
+    }
+
+    fn category(c: Category) -> Consent {
+        Consent::NONE.with_category(&config().services, c, true)
+    }
+
+    fn service(id: &str) -> Consent {
+        let config = config();
+        Consent::NONE.with_service(&config.services, config.service_index(id).unwrap(), true)
     }
 
     /// Short names for commands, so the expected sequences read as a list.
@@ -276,11 +336,11 @@ mod tests {
             .map(|c| match c {
                 Command::Gtag(args) => format!("gtag {}", describe_args(args)),
                 Command::Fbq(args) => format!("fbq {}", describe_args(args)),
-                Command::LoadScript { category, src } => format!("load {} {src}", category.key()),
+                Command::LoadScript { service, src } => format!("load {service} {src}"),
                 Command::ActivatePageScripts(_) => "page scripts".to_string(),
                 Command::Push(arg) => format!("push {}", describe_args(std::slice::from_ref(arg))),
-                Command::Forget(c) => format!("forget {}", crate::protocol::mask(*c)),
-                Command::Embeds(c) => format!("embeds {}", crate::protocol::mask(*c)),
+                Command::Forget(c) => format!("forget {}", c.token()),
+                Command::Embeds(c) => format!("embeds {}", c.token()),
                 Command::Reload => "reload".to_string(),
             })
             .collect()
@@ -293,6 +353,7 @@ mod tests {
                 Arg::Int(n) => n.to_string(),
                 Arg::Bool(b) => b.to_string(),
                 Arg::Now => "now".to_string(),
+                Arg::NowMs => "now-ms".to_string(),
                 Arg::Obj(fields) => {
                     let inner: Vec<String> = fields
                         .iter()
@@ -305,21 +366,48 @@ mod tests {
             .join(" ")
     }
 
-    fn check(ran: Choices, allowed: Choices, expected: &[&str]) {
-        let config = SiteConfig::builtin(Site::DiffoFi).unwrap();
-        assert_eq!(
-            describe(&transition(&config, ran, allowed, Lang::Fi)),
-            expected,
-            "{ran:?} -> {allowed:?}"
-        );
+    /// The loads, Consent Mode update and vendor calls of a decision,
+    /// without the Tag Manager event, forgetting and embeds.
+    fn essentials(config: &SiteConfig, ran: Consent, allowed: Consent) -> Vec<String> {
+        describe(&transition(config, ran, allowed, Lang::Fi))
+            .into_iter()
+            .filter(|c| {
+                !c.starts_with("push {event=diffo_consent_update")
+                    && !c.starts_with("forget")
+                    && !c.starts_with("embeds")
+            })
+            .collect()
     }
 
-    const UPDATE_NONE: &str = "gtag consent update {ad_storage=denied,ad_user_data=denied,ad_personalization=denied,analytics_storage=denied}";
-    const UPDATE_ANALYTICS: &str =
-        "gtag consent update {ad_storage=denied,ad_user_data=denied,ad_personalization=denied,analytics_storage=granted}";
-    const UPDATE_MARKETING: &str =
-        "gtag consent update {ad_storage=granted,ad_user_data=granted,ad_personalization=granted,analytics_storage=denied}";
-    const UPDATE_ALL: &str = "gtag consent update {ad_storage=granted,ad_user_data=granted,ad_personalization=granted,analytics_storage=granted}";
+    fn update(analytics: bool, ads: bool) -> String {
+        let g = |on: bool| if on { "granted" } else { "denied" };
+        format!(
+            "gtag consent update {{ad_storage={a},ad_user_data={a},ad_personalization={a},analytics_storage={}}}",
+            g(analytics),
+            a = g(ads)
+        )
+    }
+
+    const GA: [&str; 3] = [
+        "gtag js now",
+        "gtag config G-DIFFOFI00 {allow_google_signals=false,allow_ad_personalization_signals=false}",
+        "load google-analytics https://www.googletagmanager.com/gtag/js?id=G-DIFFOFI00",
+    ];
+    const PIXEL: [&str; 6] = [
+        "fbq consent revoke",
+        "fbq set autoConfig false 100000000000001",
+        "fbq init 100000000000001",
+        "fbq consent grant",
+        "fbq track PageView",
+        "load meta-pixel https://connect.facebook.net/en_US/fbevents.js",
+    ];
+    const FACEBOOK: &str = "load facebook https://connect.facebook.net/fi_FI/sdk.js#xfbml=1&version=v21.0";
+    const INSTAGRAM: &str = "load instagram https://www.instagram.com/embed.js";
+    const LINKEDIN: &str = "load linkedin https://platform.linkedin.com/in.js";
+
+    fn list(parts: &[&[&str]]) -> Vec<String> {
+        parts.concat().into_iter().map(str::to_string).collect()
+    }
 
     #[test]
     fn consent_default_denies_all_seven_types_first() {
@@ -330,175 +418,283 @@ mod tests {
         );
     }
 
-    /// The commands of a decision: the update, the Tag Manager event, then
-    /// `middle`, then forgetting and embeds for the allowed `mask`, then `tail`.
-    fn decision(update: &str, allowed: Choices, middle: &[&str], tail: &[&str]) -> Vec<String> {
-        let flag = |c: Category| allowed.allows(c);
-        let push = format!(
-            "push {{event=diffo_consent_update,diffo_consent={{necessary=true,analytics={},marketing={},social={}}}}}",
-            flag(Category::Analytics),
-            flag(Category::Marketing),
-            flag(Category::Social)
-        );
-        let mask = crate::protocol::mask(allowed);
-        let mut out = vec![update.to_string(), push];
-        out.extend(middle.iter().map(|s| s.to_string()));
-        out.push(format!("forget {mask}"));
-        out.push(format!("embeds {mask}"));
-        out.extend(tail.iter().map(|s| s.to_string()));
-        out
-    }
-
-    fn check_decision(ran: Choices, allowed: Choices, update: &str, middle: &[&str], tail: &[&str]) {
-        let expected = decision(update, allowed, middle, tail);
-        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-        check(ran, allowed, &expected);
+    /// Each built-in service allowed alone loads exactly its own scripts,
+    /// and only a Google service moves a Consent Mode signal.
+    #[test]
+    fn per_service_decision_table() {
+        let c = config();
+        let n = Consent::NONE;
+        let u = |a, m| update(a, m);
+        for (allowed, expected) in [
+            (n, list(&[&[&u(false, false)]])),
+            (
+                service("google-analytics"),
+                list(&[&[&u(true, false)], &GA, &["page scripts"]]),
+            ),
+            (
+                service("meta-pixel"),
+                list(&[&[&u(false, false)], &PIXEL, &["page scripts"]]),
+            ),
+            (
+                service("facebook"),
+                list(&[&[&u(false, false)], &[FACEBOOK], &["page scripts"]]),
+            ),
+            (
+                service("instagram"),
+                list(&[&[&u(false, false)], &[INSTAGRAM], &["page scripts"]]),
+            ),
+            (
+                service("linkedin"),
+                list(&[&[&u(false, false)], &[LINKEDIN], &["page scripts"]]),
+            ),
+            // YouTube has embeds, no script.
+            (service("youtube"), list(&[&[&u(false, false)], &["page scripts"]])),
+            (
+                category(Social),
+                list(&[&[&u(false, false)], &[FACEBOOK, INSTAGRAM, LINKEDIN], &["page scripts"]]),
+            ),
+            (
+                Consent::all(&c.services),
+                list(&[
+                    &[&u(true, false)],
+                    &GA,
+                    &PIXEL,
+                    &[FACEBOOK, INSTAGRAM, LINKEDIN],
+                    &["page scripts"],
+                ]),
+            ),
+        ] {
+            assert_eq!(essentials(&c, n, allowed), expected, "{}", allowed.token());
+        }
     }
 
     #[test]
-    fn script_decision_table() {
-        use Category::*;
-        let ga = [
-            "gtag js now",
-            "gtag config G-DIFFOFI00",
-            "load analytics https://www.googletagmanager.com/gtag/js?id=G-DIFFOFI00",
-        ];
-        let pixel = [
-            "fbq consent revoke",
-            "fbq set autoConfig false 100000000000001",
-            "fbq init 100000000000001",
-            "fbq consent grant",
-            "fbq track PageView",
-            "load marketing https://connect.facebook.net/en_US/fbevents.js",
-        ];
-        let social = [
-            "load social https://connect.facebook.net/fi_FI/sdk.js#xfbml=1&version=v21.0",
-            "load social https://www.instagram.com/embed.js",
-            "load social https://platform.linkedin.com/in.js",
-        ];
-        let n = Choices::NONE;
-        let scripts = ["page scripts"];
-        // Reject all: the signals stay denied, and refused cookies go.
-        check_decision(n, n, UPDATE_NONE, &[], &[]);
-        // Each category alone loads exactly its own vendors.
-        check_decision(n, only(Analytics), UPDATE_ANALYTICS, &[&ga[..], &scripts].concat(), &[]);
-        check_decision(
-            n,
-            only(Marketing),
-            UPDATE_MARKETING,
-            &[&pixel[..], &scripts].concat(),
-            &[],
+    fn google_analytics_alone_grants_no_ad_signal() {
+        let c = config();
+        let all = essentials(&c, Consent::NONE, Consent::all(&c.services));
+        assert!(all.contains(&update(true, false)), "{all:?}");
+        assert!(!all.iter().any(|x| x.contains("ad_storage=granted")));
+    }
+
+    #[test]
+    fn a_google_advertising_service_grants_the_ad_signals() {
+        let mut c = config();
+        let ads = crate::service::tests::INSIGHT
+            .replace("linkedin-insight", "google-ads")
+            .replace(r#""transfer": "us-dpf""#, r#""integration": "google-tag""#)
+            .replace(
+                "https://snap.licdn.com/li.lms-analytics/insight.min.js",
+                "https://www.googletagmanager.com/gtag/js?id=AW-123456",
+            );
+        c.apply_json(&format!(r#"{{"services": [{ads}]}}"#)).unwrap();
+        let i = c.service_index("google-ads").unwrap();
+        let allowed = Consent::NONE.with_service(&c.services, i, true);
+        assert_eq!(
+            essentials(&c, Consent::NONE, allowed),
+            list(&[
+                &[&update(false, true)],
+                &[
+                    "gtag js now",
+                    "gtag config AW-123456",
+                    "load google-ads https://www.googletagmanager.com/gtag/js?id=AW-123456",
+                    "page scripts"
+                ]
+            ])
         );
-        check_decision(n, only(Social), UPDATE_NONE, &[&social[..], &scripts].concat(), &[]);
-        // Accept all.
-        check_decision(
-            n,
-            Choices::ALL,
-            UPDATE_ALL,
-            &[&ga[..], &pixel, &social, &scripts].concat(),
-            &[],
+        // With Google Analytics already running, gtag('js') is not repeated.
+        let ga = service("google-analytics");
+        let more = essentials(&c, ga, ga.with_service(&c.services, i, true));
+        assert_eq!(
+            more.iter().filter(|x| x.as_str() == "gtag js now").count(),
+            0,
+            "{more:?}"
         );
-        // Adding a category to one that ran loads only the new one.
-        let two = Choices::ALL.with(Social, false);
-        check_decision(only(Analytics), two, UPDATE_ALL, &[&pixel[..], &scripts].concat(), &[]);
+    }
+
+    #[test]
+    fn a_tag_manager_container_gets_its_start_event_before_it_loads() {
+        let mut c = config();
+        let gtm = crate::service::tests::INSIGHT
+            .replace("linkedin-insight", "google-tag-manager")
+            .replace(r#""category": "marketing""#, r#""category": "analytics""#)
+            .replace(r#""transfer": "us-dpf""#, r#""integration": "google-tag""#)
+            .replace(
+                "https://snap.licdn.com/li.lms-analytics/insight.min.js",
+                "https://www.googletagmanager.com/gtm.js?id=GTM-ABC123",
+            );
+        c.apply_json(&format!(r#"{{"services": [{gtm}], "googleAnalytics": null}}"#))
+            .unwrap();
+        let allowed = Consent::NONE.with_category(&c.services, Analytics, true);
+        assert_eq!(
+            essentials(&c, Consent::NONE, allowed),
+            list(&[
+                &[&update(true, false)],
+                &[
+                    "gtag js now",
+                    "push {gtm.start=now-ms,event=gtm.js}",
+                    "load google-tag-manager https://www.googletagmanager.com/gtm.js?id=GTM-ABC123",
+                    "page scripts"
+                ]
+            ])
+        );
+    }
+
+    #[test]
+    fn the_tag_manager_event_carries_categories_and_services() {
+        let c = config();
+        let commands = describe(&transition(&c, Consent::NONE, service("youtube"), Lang::Fi));
+        assert_eq!(
+            commands[1],
+            "push {event=diffo_consent_update,diffo_consent={necessary=true,analytics=false,marketing=false,social=false,\
+             services={google-analytics=false,meta-pixel=false,facebook=false,instagram=false,linkedin=false,youtube=true}}}"
+        );
+    }
+
+    #[test]
+    fn adding_loads_only_what_is_new_and_withdrawing_reloads() {
+        let c = config();
+        let ga = service("google-analytics");
+        let two = ga.with_category(&c.services, Marketing, true);
+        assert_eq!(
+            essentials(&c, ga, two),
+            list(&[&[&update(true, false)], &PIXEL, &["page scripts"]])
+        );
         // Saving the same choice again loads nothing twice.
-        check_decision(only(Analytics), only(Analytics), UPDATE_ANALYTICS, &[], &[]);
+        assert_eq!(essentials(&c, ga, ga), [update(true, false)]);
         // Withdrawing something that ran: signals down, cookies gone, reload;
-        // a category added at the same time loads after the reload.
-        check_decision(only(Analytics), n, UPDATE_NONE, &[], &["reload"]);
-        check_decision(only(Analytics), only(Social), UPDATE_NONE, &[], &["reload"]);
-        check_decision(
-            Choices::ALL,
-            only(Social),
-            UPDATE_NONE,
-            &["fbq consent revoke"],
-            &["reload"],
-        );
+        // a service added at the same time loads after the reload.
+        let all = Consent::all(&c.services);
+        let commands = describe(&transition(&c, ga, service("linkedin"), Lang::Fi));
+        assert_eq!(commands.last().map(String::as_str), Some("reload"));
+        assert!(!commands.iter().any(|x| x.starts_with("load")), "{commands:?}");
+        let commands = describe(&transition(&c, all, category(Social), Lang::Fi));
+        assert!(commands.contains(&"fbq consent revoke".to_string()));
+        assert_eq!(commands.last().map(String::as_str), Some("reload"));
+        // Forgetting and embeds follow the consent now.
+        let token = category(Social).token();
+        assert!(commands.contains(&format!("forget {token}")) && commands.contains(&format!("embeds {token}")));
     }
 
     #[test]
     fn withdrawal_without_reload_when_the_site_says_so() {
-        let mut config = SiteConfig::builtin(Site::DiffoFi).unwrap();
-        config.apply_json(r#"{"reloadOnWithdraw": false}"#).unwrap();
+        let mut c = config();
+        c.apply_json(r#"{"reloadOnWithdraw": false}"#).unwrap();
         let commands = describe(&transition(
-            &config,
-            only(Category::Analytics),
-            only(Category::Social),
+            &c,
+            service("google-analytics"),
+            service("instagram"),
             Lang::Fi,
         ));
         assert!(!commands.contains(&"reload".to_string()));
-        assert!(
-            commands.contains(&"load social https://www.instagram.com/embed.js".to_string()),
-            "{commands:?}"
-        );
-        assert!(commands.contains(&"forget 4".to_string()));
+        assert!(commands.contains(&INSTAGRAM.to_string()), "{commands:?}");
     }
 
     #[test]
     fn automatic_matching_only_when_the_site_asks() {
-        let mut config = SiteConfig::builtin(Site::DiffoFi).unwrap();
-        config.apply_json(r#"{"metaAutomaticMatching": true}"#).unwrap();
-        let commands = describe(&transition(&config, Choices::NONE, only(Category::Marketing), Lang::Fi));
-        assert!(!commands.iter().any(|c| c.contains("autoConfig")), "{commands:?}");
+        let mut c = config();
+        c.apply_json(r#"{"metaAutomaticMatching": true}"#).unwrap();
+        let commands = essentials(&c, Consent::NONE, service("meta-pixel"));
+        assert!(!commands.iter().any(|x| x.contains("autoConfig")), "{commands:?}");
         assert!(commands.contains(&"fbq init 100000000000001".to_string()));
     }
 
     #[test]
-    fn unconfigured_vendors_load_nothing() {
-        let mut config = SiteConfig::builtin(Site::DiffoSe).unwrap();
-        config
-            .apply_json(r#"{"googleAnalytics": null, "metaPixel": null, "socialPlugins": ["linkedin"]}"#)
-            .unwrap();
-        assert_eq!(
-            describe(&transition(&config, Choices::NONE, Choices::ALL, Lang::Sv)),
-            decision(
-                UPDATE_ALL,
-                Choices::ALL,
-                &["load social https://platform.linkedin.com/in.js", "page scripts"],
-                &[]
-            )
+    fn facebook_sdk_speaks_the_visitors_language() {
+        let c = SiteConfig::builtin(Site::DiffoSe).unwrap();
+        let i = c.service_index("facebook").unwrap();
+        let cmds = transition(
+            &c,
+            Consent::NONE,
+            Consent::NONE.with_service(&c.services, i, true),
+            Lang::Sv,
         );
-        // Without a pixel there is nothing to revoke.
-        assert_eq!(
-            describe(&transition(&config, Choices::ALL, Choices::NONE, Lang::Sv)),
-            decision(UPDATE_NONE, Choices::NONE, &[], &["reload"])
-        );
+        assert!(describe(&cmds)
+            .contains(&"load facebook https://connect.facebook.net/sv_SE/sdk.js#xfbml=1&version=v21.0".to_string()));
     }
 
     #[test]
-    fn facebook_sdk_speaks_the_visitors_language() {
-        let config = SiteConfig::builtin(Site::DiffoSe).unwrap();
-        let cmds = transition(&config, Choices::NONE, only(Category::Social), Lang::Sv);
-        assert!(describe(&cmds)
-            .contains(&"load social https://connect.facebook.net/sv_SE/sdk.js#xfbml=1&version=v21.0".to_string()));
+    fn google_tag_ids_come_from_the_script_url() {
+        for (src, path, id) in [
+            (
+                "https://www.googletagmanager.com/gtag/js?id=G-ABC",
+                "gtag/js",
+                Some("G-ABC"),
+            ),
+            (
+                "https://www.googletagmanager.com/gtag/js?l=dl&id=AW-1",
+                "gtag/js",
+                Some("AW-1"),
+            ),
+            (
+                "https://www.googletagmanager.com/gtm.js?id=GTM-X",
+                "gtm.js",
+                Some("GTM-X"),
+            ),
+            ("https://www.googletagmanager.com/gtag/js?id=", "gtag/js", None),
+            ("https://www.googletagmanager.com/gtag/js", "gtag/js", None),
+            ("https://evil.example/gtag/js?id=G-ABC", "gtag/js", None),
+            ("https://www.googletagmanager.com/gtm.js?id=GTM-X", "gtag/js", None),
+        ] {
+            assert_eq!(google_tag_id(src, path), id, "{src}");
+        }
     }
 
     #[test]
     fn page_script_table() {
         use PageScript::*;
-        let a = only(Category::Analytics);
+        let c = config();
+        let a = category(Analytics);
         for (attr, allowed, expected) in [
             ("analytics", a, Run),
-            ("analytics", Choices::NONE, Hold),
+            ("analytics", Consent::NONE, Hold),
             ("marketing", a, Hold),
-            ("social", Choices::ALL, Run),
-            ("necessary", Choices::NONE, Run),
+            ("social", Consent::all(&c.services), Run),
+            ("necessary", Consent::NONE, Run),
             (" analytics  marketing ", a, Hold),
-            ("analytics marketing", Choices::ALL, Run),
-            ("", Choices::ALL, Invalid("an empty data-consent attribute".into())),
-            ("ads", Choices::ALL, Invalid("unknown category \"ads\"".into())),
+            ("analytics marketing", Consent::all(&c.services), Run),
+            ("service:google-analytics", a, Run),
+            ("service:youtube", a, Hold),
+            ("service:youtube", service("youtube"), Run),
+            // One service of a category is not the category.
+            ("social", service("youtube"), Hold),
+            ("analytics service:youtube", a.union(service("youtube")), Run),
+            (
+                "",
+                Consent::all(&c.services),
+                Invalid("an empty data-consent attribute".into()),
+            ),
+            (
+                "ads",
+                Consent::all(&c.services),
+                Invalid("unknown category \"ads\"".into()),
+            ),
             (
                 "Analytics",
-                Choices::ALL,
+                Consent::all(&c.services),
                 Invalid("unknown category \"Analytics\"".into()),
             ),
             (
                 "analytics ads",
-                Choices::ALL,
+                Consent::all(&c.services),
                 Invalid("unknown category \"ads\"".into()),
             ),
+            (
+                "service:tiktok",
+                Consent::all(&c.services),
+                Invalid("unknown service \"tiktok\"".into()),
+            ),
+            (
+                "service:",
+                Consent::all(&c.services),
+                Invalid("unknown service \"\"".into()),
+            ),
         ] {
-            assert_eq!(page_script(attr, allowed), expected, "{attr:?} with {allowed:?}");
+            assert_eq!(
+                page_script(attr, &c, allowed),
+                expected,
+                "{attr:?} with {}",
+                allowed.token()
+            );
         }
     }
 }

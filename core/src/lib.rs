@@ -25,7 +25,9 @@ mod prelude {
 
 pub mod api;
 pub mod category;
+pub mod check;
 pub mod config;
+pub mod consent;
 pub mod css;
 pub mod declaration;
 pub mod embed;
@@ -38,6 +40,7 @@ pub mod lang;
 pub mod num;
 pub mod protocol;
 pub mod record;
+pub mod service;
 pub mod session;
 pub mod texts;
 pub mod time;

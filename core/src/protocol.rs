@@ -15,27 +15,31 @@
 //! | `html`    | markup                                  | renders it into the dialog's shadow root            |
 //! | `details` | the settings layer's view model         | has the extra module render it, then does the same  |
 //! | `focus`   | `"dialog"`, `"restore"`, `"lang:fi"`    | moves focus after rendering (see [`Focus`])         |
+//! | `switches`| `{"category":{key:"on"\|"off"\|"mixed"},"service":{id:bool}}` | sets the settings layer's switches to the draft |
 //! | `run`     | `[command, …]`                          | carries out each command in order                   |
 //! | `record`  | the record as an object                 | dispatches `diffo-consent:change` with it           |
 //! | `refresh` | `true`                                  | renders the `data-consent-declaration` elements     |
 //!
 //! Commands are arrays: `["gtag", args…]` and `["fbq", args…]` call the
-//! vendor queues (an argument `{"$now":1}` stands for `new Date()`),
-//! `["push", object]` pushes a Tag Manager event onto `dataLayer`,
-//! `["load", category, url]` inserts an async script, `["activate", mask]`
-//! runs the page's own `text/plain` scripts that [`judge`] allows under the
-//! category mask (analytics 1, marketing 2, social 4), `["forget", mask]`
-//! deletes what [`forget`] names for the categories the mask does not allow,
-//! `["embeds", model]` has the extra module decide on each gated embed (see
-//! [`details`]), and `["reload"]` reloads the page.
+//! vendor queues (an argument `{"$now":1}` stands for `new Date()`, and
+//! `{"$now":2}`, also inside an object, for `Date.now()`), `["push",
+//! object]` pushes a Tag Manager event onto `dataLayer`, `["load", service,
+//! url]` inserts an async script of a service, `["activate", consent]` runs
+//! the page's own `text/plain` scripts that [`judge`] allows under the
+//! consent, `["forget", consent]` deletes what [`forget`] names for what the
+//! consent refuses, `["embeds", model]` has the extra module decide on each
+//! gated embed (see [`details`]), and `["reload"]` reloads the page. A
+//! consent travels as the compact text of [`Consent::token`], which the
+//! edge hands back unread.
 //!
 //! The extra module (`consent-extra.wasm`) renders the views beyond the
 //! first layer from view models through [`details`], and checks a
 //! `data-config` (`config::parse_settings`).
 
-use crate::api::parse_choices;
-use crate::category::{Category, Choices};
+use crate::api::parse_consent;
+use crate::category::Category;
 use crate::config::{Site, SiteConfig};
+use crate::consent::{Consent, Switch};
 use crate::event::Source;
 use crate::gate::{page_script, Arg, Command, PageScript};
 use crate::json::{write_str, ObjectWriter};
@@ -182,9 +186,11 @@ pub fn first_visits(builtin: impl Fn(Site) -> Option<SiteConfig>) -> Vec<String>
 
 /// Reads an action as the edge names it: a `data-action` value
 /// (`accept-all`, `reject-all`, `settings`, `reopen`, `save`, `close`), an
-/// API call (`open`, `withdraw`, `set:{json}`), `lang:sv`, or a switch
-/// change (`on:analytics`, `off:analytics`).
-pub fn parse_action(text: &str) -> Result<Action, String> {
+/// API call (`open`, `withdraw`, `set:{json}`), `lang:sv`, a switch change
+/// (`on:analytics`, `off:service:youtube`), or a placeholder's "always
+/// allow" (`allow:social`, `allow:service:youtube`). Service ids are those of
+/// `config`.
+pub fn parse_action(text: &str, config: &SiteConfig) -> Result<Action, String> {
     let action = match text {
         "accept-all" => Action::AcceptAll,
         "reject-all" => Action::RejectAll,
@@ -194,17 +200,23 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
         "withdraw" => Action::Withdraw,
         _ => {
             let (kind, arg) = text.split_once(':').unwrap_or((text, ""));
+            let category = || match Category::from_key(arg) {
+                Some(c) if c != Category::Necessary => Ok(c),
+                _ => Err(unknown_action(text)),
+            };
+            let service = || {
+                arg.strip_prefix("service:")
+                    .and_then(|id| config.service_index(id))
+                    .ok_or_else(|| unknown_action(text))
+            };
+            let is_service = arg.starts_with("service:");
             match kind {
-                "set" => Action::Set(parse_choices(arg)?),
+                "set" => Action::Set(parse_consent(arg, &config.services)?),
                 "lang" => Action::SwitchLang(Lang::from_code(arg).ok_or_else(|| unknown_action(text))?),
-                "allow" => match Category::from_key(arg) {
-                    Some(c) if c != Category::Necessary => Action::Allow(c),
-                    _ => return Err(unknown_action(text)),
-                },
-                "on" | "off" => match Category::from_key(arg) {
-                    Some(c) if c != Category::Necessary => Action::Toggle(c, kind == "on"),
-                    _ => return Err(unknown_action(text)),
-                },
+                "allow" if is_service => Action::AllowService(service()?),
+                "allow" => Action::Allow(category()?),
+                "on" | "off" if is_service => Action::ToggleService(service()?, kind == "on"),
+                "on" | "off" => Action::Toggle(category()?, kind == "on"),
                 _ => return Err(unknown_action(text)),
             }
         }
@@ -229,7 +241,7 @@ pub fn act(session: &mut Session, action: &str, now: Timestamp, random: [u8; 16]
         (_, Some(rest)) => (Source::Api, rest),
         _ => (Source::Dialog, action),
     };
-    match parse_action(action) {
+    match parse_action(action, session.config()) {
         Ok(action) => {
             let effects = session.handle_from(action, source, now, random);
             encode(&effects, session, &[])
@@ -238,15 +250,23 @@ pub fn act(session: &mut Session, action: &str, now: Timestamp, random: [u8; 16]
     }
 }
 
-/// What to delete for the categories `mask` does not allow, given the page's
-/// location and the names present (each list joined with newlines):
+/// The consent of a `forget` or `activate` command, as the edge hands it
+/// back. Anything but a token the core wrote is read as no consent at all,
+/// so that a damaged one can only delete more and run nothing.
+fn consent_of(token: &str) -> Consent {
+    Consent::from_token(token).unwrap_or(Consent::NONE)
+}
+
+/// What to delete for what `consent` (a token of a `forget` command)
+/// refuses, given the page's location and the names present (each list
+/// joined with newlines):
 /// `{"cookies":[…],"domains":[…],"paths":[…],"local":[…],"session":[…]}`.
 /// The edge deletes each cookie on every domain (and host-only) and path.
 pub fn forget(
     session: &Session,
     hostname: &str,
     pathname: &str,
-    mask: u8,
+    consent: &str,
     cookies: &str,
     local: &str,
     session_keys: &str,
@@ -255,8 +275,8 @@ pub fn forget(
         text.split('\n').filter(|s| !s.is_empty()).collect()
     }
     let sweep = crate::forget::sweep(
-        &session.config().cookies,
-        choices(mask),
+        session.config(),
+        consent_of(consent),
         &lines(cookies),
         &lines(local),
         &lines(session_keys),
@@ -277,21 +297,21 @@ pub fn forget(
     w.finish()
 }
 
-/// The settings layer's view model, for the UI module (see [`details`]).
+/// The settings layer's view model, for the extra module (see [`details`]).
 fn settings_model(session: &Session) -> String {
     let view = session.settings_view();
     ObjectWriter::new()
         .str("view", "settings")
         .str("site", view.config.site.domain())
         .str("lang", view.lang.code())
-        .int("draft", mask(view.draft).into())
+        .str("draft", &view.draft.token())
         .bool("gpc", view.gpc)
         .bool("policyChanged", view.policy_changed)
         .str("id", view.id.unwrap_or_default())
         .finish()
 }
 
-/// The `data-consent-declaration` view model, for the UI module.
+/// The `data-consent-declaration` view model, for the extra module.
 pub fn declaration_model(session: &Session) -> String {
     let mut w = ObjectWriter::new();
     w.str("view", "declaration")
@@ -310,14 +330,16 @@ pub fn declaration_model(session: &Session) -> String {
 /// site's built-in config.
 ///
 /// The views: `settings` (the settings layer), `declaration` (a
-/// `data-consent-declaration` element), `placeholder`, and `embed`, which
-/// answers JSON rather than markup: what one gated embed shows, given the
-/// base model of an `embeds` command plus the element's `kind` (`frame` for an
-/// `<iframe data-consent data-src>`, `plugin` for a `data-consent-embed`
-/// element), `attr` (its category or vendor), `src`, `service` and `company`
-/// (its optional names). The answer is `{"src":…}` or `{"script":…}` to show
-/// it now, `{"html":…,"once":{…}}` for a placeholder and what "load this
-/// once" loads, or `{"error":…}`.
+/// `data-consent-declaration` element), `declared`, which answers the
+/// declaration as JSON for `diffoConsent.declaration()` (see
+/// [`declared`]), and `embed`, which answers JSON rather than markup: what
+/// one gated embed shows, given the base model of an `embeds` command plus
+/// the element's `kind` (`frame` for an `<iframe data-consent data-src>`,
+/// `plugin` for a `data-consent-embed` element), `attr` (its
+/// `data-consent` or service id), `src`, `service` and `company` (its
+/// optional names). The answer is `{"src":…}` or
+/// `{"service":…,"scripts":[…]}` to show it now, `{"html":…,"once":{…}}`
+/// for a placeholder and what "load this once" loads, or `{"error":…}`.
 pub fn details(
     model: &str,
     config: Option<&[u8]>,
@@ -329,9 +351,10 @@ pub fn details(
         Some(Value::Str(s)) => Ok(s.as_str()),
         _ => Err(["the view model has no `", key, "`"].concat()),
     };
-    let number = |key: &str| match value.get(key) {
-        Some(Value::Int(n)) => Ok(*n as u8),
-        _ => Err(["the view model has no `", key, "`"].concat()),
+    let consent = |key: &str| {
+        text(key).and_then(|t| {
+            Consent::from_token(t).ok_or_else(|| ["the view model's `", key, "` is not a consent"].concat())
+        })
     };
     let flag = |key: &str| matches!(value.get(key), Some(Value::Bool(true)));
     let lang = Lang::from_code(text("lang")?).ok_or("the view model has no language")?;
@@ -346,7 +369,7 @@ pub fn details(
         "settings" => Ok(crate::view::settings(&crate::view::SettingsView {
             config: &site_config,
             lang,
-            draft: choices(number("draft")?),
+            draft: consent("draft")?,
             gpc: flag("gpc"),
             policy_changed: flag("policyChanged"),
             id: text("id").ok().filter(|id| !id.is_empty()),
@@ -357,74 +380,113 @@ pub fn details(
                 Some(Value::Str(text)) => Some(crate::record::parse_stored(text).map_err(|e| e.message())?),
                 _ => None,
             };
+            let resolved = record.as_ref().map(|r| {
+                let allowed = Consent::of_record(r.categories, r.services.as_deref(), &site_config.services);
+                (r, allowed)
+            });
             Ok(crate::view::declaration(
                 &site_config,
                 lang,
-                record.as_ref(),
+                resolved,
                 text("receipt").ok(),
             ))
         }
+        "declared" => Ok(declared(&site_config)),
         "embed" => {
-            let (kind, attr, src) = (text("kind")?, text("attr")?, text("src")?);
-            let (service, company) = (text("service")?, text("company")?);
-            Ok(embed(
-                &site_config,
-                lang,
-                kind,
-                attr,
-                src,
-                service,
-                company,
-                number("mask")?,
-            ))
+            let element = EmbedElement {
+                kind: text("kind")?,
+                attr: text("attr")?,
+                src: text("src")?,
+                service: text("service")?,
+                company: text("company")?,
+            };
+            Ok(embed(&site_config, lang, &element, consent("consent")?))
         }
         view => Err(["unknown view \"", view, "\""].concat()),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn embed(
-    config: &SiteConfig,
-    lang: Lang,
-    kind: &str,
-    attr: &str,
-    src: &str,
-    service: &str,
-    company: &str,
-    mask: u8,
-) -> String {
+/// The site's cookie declaration as `diffoConsent.declaration()` gives it:
+/// `[{"name","kind","party","category","service","provider"},…]`, where
+/// `service` is the id of the service the entry belongs to, or `null` for
+/// the site's own, and a name ending in `*` matches any suffix.
+pub fn declared(config: &SiteConfig) -> String {
+    let entries: Vec<String> = config
+        .declaration()
+        .map(|(owner, e)| {
+            let mut w = ObjectWriter::new();
+            w.str("name", &e.name)
+                .str("kind", e.kind.key())
+                .str(
+                    "party",
+                    match e.party {
+                        crate::declaration::Party::First => "first",
+                        crate::declaration::Party::Third => "third",
+                    },
+                )
+                .str("category", e.category.key());
+            match owner {
+                Some(i) => w.str("service", &config.services[i].id),
+                None => w.raw("service", "null"),
+            };
+            w.str("provider", &e.provider).finish()
+        })
+        .collect();
+    array(&entries)
+}
+
+/// A gated embed as the edge found it in the page.
+struct EmbedElement<'a> {
+    /// `frame` or `plugin`.
+    kind: &'a str,
+    /// Its `data-consent` (a frame) or `data-consent-embed` (a plugin).
+    attr: &'a str,
+    /// A frame's `data-src`.
+    src: &'a str,
+    /// Its `data-consent-service`, or empty.
+    service: &'a str,
+    /// Its `data-consent-company`, or empty.
+    company: &'a str,
+}
+
+fn embed(config: &SiteConfig, lang: Lang, element: &EmbedElement<'_>, allowed: Consent) -> String {
     use crate::embed::{frame, plugin, Embed, Verdict};
     fn optional(s: &str) -> Option<&str> {
         (!s.is_empty()).then_some(s)
     }
-    let verdict = match kind {
-        "frame" => frame(attr, src, optional(service), optional(company), choices(mask)),
-        _ => plugin(attr, config, choices(mask), lang),
+    let verdict = match element.kind {
+        "frame" => frame(
+            element.attr,
+            element.src,
+            optional(element.service),
+            optional(element.company),
+            config,
+            allowed,
+        ),
+        _ => plugin(element.attr, config, allowed, lang),
     };
     let load = |embed: &Embed| match embed {
         Embed::Frame { src } => ObjectWriter::new().str("src", src).finish(),
-        Embed::Plugin { script } => ObjectWriter::new().str("script", script).finish(),
+        Embed::Plugin { service, scripts } => {
+            let scripts: Vec<String> = scripts.iter().map(|s| quoted(s)).collect();
+            ObjectWriter::new()
+                .str("service", service)
+                .raw("scripts", &array(&scripts))
+                .finish()
+        }
     };
     match verdict {
         Verdict::Show(embed) => load(&embed),
         Verdict::Placeholder {
             embed,
-            category,
+            allow,
             service,
             company,
         } => ObjectWriter::new()
-            .str("html", &crate::view::placeholder(lang, &service, &company, category))
+            .str("html", &crate::view::placeholder(lang, &service, &company, &allow))
             .raw("once", &load(&embed))
             .finish(),
         Verdict::Invalid(reason) => error(&reason),
-    }
-}
-
-fn choices(mask: u8) -> Choices {
-    Choices {
-        analytics: mask & 1 != 0,
-        marketing: mask & 2 != 0,
-        social: mask & 4 != 0,
     }
 }
 
@@ -433,19 +495,37 @@ pub fn error(message: &str) -> String {
     ObjectWriter::new().str("error", message).finish()
 }
 
-/// The category mask of `choices`: analytics 1, marketing 2, social 4.
-pub fn mask(choices: Choices) -> u8 {
-    u8::from(choices.analytics) | u8::from(choices.marketing) << 1 | u8::from(choices.social) << 2
-}
-
-/// Whether a page script with `data-consent="attr"` may run under `mask`:
-/// `"run"`, `"hold"`, or the reason it never will.
-pub fn judge(attr: &str, mask: u8) -> String {
-    match page_script(attr, choices(mask)) {
+/// Whether a page script with `data-consent="attr"` may run under
+/// `consent` (the token of an `activate` command): `"run"`, `"hold"`, or
+/// the reason it never will.
+pub fn judge(session: &Session, attr: &str, consent: &str) -> String {
+    match page_script(attr, session.config(), consent_of(consent)) {
         PageScript::Run => "run".to_string(),
         PageScript::Hold => "hold".to_string(),
         PageScript::Invalid(why) => why,
     }
+}
+
+/// The settings layer's switches for `draft`: each category's state and
+/// each service's.
+fn switches(config: &SiteConfig, draft: Consent) -> String {
+    let mut categories = ObjectWriter::new();
+    for c in Category::OPTIONAL {
+        let state = match draft.switch(&config.services, c) {
+            Switch::On => "on",
+            Switch::Off => "off",
+            Switch::Mixed => "mixed",
+        };
+        categories.str(c.key(), state);
+    }
+    let mut services = ObjectWriter::new();
+    for (i, s) in config.services.iter().enumerate() {
+        services.bool(&s.id, draft.allows_service(i));
+    }
+    ObjectWriter::new()
+        .raw("category", &categories.finish())
+        .raw("service", &services.finish())
+        .finish()
 }
 
 /// The effects as the JSON object described in the module docs.
@@ -483,6 +563,9 @@ pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> S
             }
         }
     }
+    if effects.switches {
+        w.raw("switches", &switches(session.config(), session.draft()));
+    }
     if !effects.commands.is_empty() {
         let commands: Vec<String> = effects.commands.iter().map(|c| command(c, session)).collect();
         w.raw("run", &array(&commands));
@@ -506,16 +589,16 @@ fn command(c: &Command, session: &Session) -> String {
             items.extend(args.iter().map(arg));
             array(&items)
         }
-        Command::LoadScript { category, src } => array(&[quoted("load"), quoted(category.key()), quoted(src)]),
-        Command::ActivatePageScripts(allowed) => array(&[quoted("activate"), num::decimal(mask(*allowed).into())]),
+        Command::LoadScript { service, src } => array(&[quoted("load"), quoted(service), quoted(src)]),
+        Command::ActivatePageScripts(allowed) => array(&[quoted("activate"), quoted(&allowed.token())]),
         Command::Push(object) => array(&[quoted("push"), arg(object)]),
-        Command::Forget(allowed) => array(&[quoted("forget"), num::decimal(mask(*allowed).into())]),
+        Command::Forget(allowed) => array(&[quoted("forget"), quoted(&allowed.token())]),
         Command::Embeds(allowed) => {
             let model = ObjectWriter::new()
                 .str("view", "embed")
                 .str("site", session.config().site.domain())
                 .str("lang", session.lang().code())
-                .int("mask", mask(*allowed).into())
+                .str("consent", &allowed.token())
                 .finish();
             array(&[quoted("embeds"), model])
         }
@@ -529,6 +612,7 @@ fn arg(a: &Arg) -> String {
         Arg::Int(n) => num::decimal(*n),
         Arg::Bool(b) => (if *b { "true" } else { "false" }).to_string(),
         Arg::Now => r#"{"$now":1}"#.to_string(),
+        Arg::NowMs => r#"{"$now":2}"#.to_string(),
         Arg::Obj(fields) => {
             let mut w = ObjectWriter::new();
             for (key, value) in fields {
@@ -594,7 +678,7 @@ mod tests {
             panic!()
         };
         assert!(
-            report.starts_with(r#"{"version":1,"event":"shown","site":"diffo.fi","lang":"fi","revision":1,"texts":""#)
+            report.starts_with(r#"{"version":2,"event":"shown","site":"diffo.fi","lang":"fi","revision":1,"texts":""#)
         );
         assert_eq!(e.get("focus"), Some(&Value::Str("dialog".into())));
         let Some(Value::Array(run)) = e.get("run") else {
@@ -602,7 +686,9 @@ mod tests {
         };
         assert_eq!(run.len(), 3);
         assert!(
-            json.contains(r#"}],["forget",0],["embeds",{"view":"embed","site":"diffo.fi","lang":"fi","mask":0}]]"#),
+            json.contains(
+                r#"}],["forget","0.0"],["embeds",{"view":"embed","site":"diffo.fi","lang":"fi","consent":"0.0"}]]"#
+            ),
             "{json}"
         );
         assert!(
@@ -626,7 +712,7 @@ mod tests {
 
     #[test]
     fn a_checked_config_overrides_the_builtin_one() {
-        let blob = checked(r#"{"googleAnalytics": "G-REAL1234", "socialPlugins": []}"#);
+        let blob = checked(r#"{"googleAnalytics": "G-REAL1234", "removeServices": ["facebook", "linkedin"]}"#);
         let (session, _) = start(
             &Page {
                 config: Some(&blob),
@@ -637,7 +723,7 @@ mod tests {
         let mut session = session.unwrap();
         let json = act(&mut session, "accept-all", NOW, [1; 16]);
         assert!(
-            json.contains(r#"["load","analytics","https://www.googletagmanager.com/gtag/js?id=G-REAL1234"]"#),
+            json.contains(r#"["load","google-analytics","https://www.googletagmanager.com/gtag/js?id=G-REAL1234"]"#),
             "{json}"
         );
         assert!(!json.contains("sdk.js") && !json.contains("in.js"), "{json}");
@@ -679,6 +765,10 @@ mod tests {
             panic!()
         };
         assert!(report.contains(r#""event":"accept_all","id":""#) && report.contains(r#""layer":"first""#));
+        assert!(
+            report.contains(r#""services":{"google-analytics":true,"meta-pixel":true,"#),
+            "{report}"
+        );
         // From the JavaScript API, the same decision is reported as such.
         let api = effects(&act(&mut session, "api set:{\"analytics\":true}", NOW, [3; 16]));
         let Some(Value::Str(report)) = api.get("report") else {
@@ -691,23 +781,27 @@ mod tests {
         let Some(Value::Str(stored)) = e.get("store") else {
             panic!()
         };
-        assert_eq!(parse_stored(stored).unwrap().choices, Choices::ALL);
+        assert_eq!(parse_stored(stored).unwrap().categories, crate::category::Choices::ALL);
         assert_eq!(
             e.get("record"),
             Some(&parse(stored).unwrap()),
             "the event carries the stored record"
         );
-        assert!(json.contains(r#"["gtag","js",{"$now":1}],["gtag","config","G-DIFFOCOM0"],["load","analytics","https://www.googletagmanager.com/gtag/js?id=G-DIFFOCOM0"]"#), "{json}");
+        assert!(json.contains(r#"["gtag","js",{"$now":1}],["gtag","config","G-DIFFOCOM0",{"allow_google_signals":false,"allow_ad_personalization_signals":false}],["load","google-analytics","https://www.googletagmanager.com/gtag/js?id=G-DIFFOCOM0"]"#), "{json}");
         assert!(
             json.contains(r#"["fbq","consent","revoke"],["fbq","set","autoConfig",false,"100000000000002"],["fbq","init","100000000000002"],["fbq","consent","grant"]"#),
             "{json}"
         );
-        assert!(json.contains(r#"["activate",7]"#));
+        let all = Consent::all(&session.config().services).token();
+        assert!(json.contains(&format!(r#"["activate","{all}"]"#)), "{json}");
     }
 
     #[test]
     fn actions_from_the_edge() {
         use Action::*;
+        let config = SiteConfig::builtin(Site::DiffoFi).unwrap();
+        let youtube = config.service_index("youtube").unwrap();
+        let marketing = Consent::NONE.with_category(&config.services, Category::Marketing, true);
         for (text, expected) in [
             ("accept-all", Ok(AcceptAll)),
             ("reject-all", Ok(RejectAll)),
@@ -720,45 +814,68 @@ mod tests {
             ("lang:sv", Ok(SwitchLang(Lang::Sv))),
             ("on:analytics", Ok(Toggle(Category::Analytics, true))),
             ("off:social", Ok(Toggle(Category::Social, false))),
-            (
-                "set:{\"marketing\":true}",
-                Ok(Set(Choices::NONE.with(Category::Marketing, true))),
-            ),
+            ("on:service:youtube", Ok(ToggleService(youtube, true))),
+            ("off:service:youtube", Ok(ToggleService(youtube, false))),
+            ("allow:social", Ok(Allow(Category::Social))),
+            ("allow:service:youtube", Ok(AllowService(youtube))),
+            ("set:{\"marketing\":true}", Ok(Set(marketing))),
             ("lang:de", Err("unknown action \"lang:de\"")),
             ("off:necessary", Err("unknown action \"off:necessary\"")),
+            ("on:service:tiktok", Err("unknown action \"on:service:tiktok\"")),
+            ("allow:service:", Err("unknown action \"allow:service:\"")),
+            ("allow:necessary", Err("unknown action \"allow:necessary\"")),
             ("accept", Err("unknown action \"accept\"")),
             ("", Err("unknown action \"\"")),
         ] {
-            assert_eq!(parse_action(text), expected.map_err(str::to_string), "{text:?}");
+            assert_eq!(
+                parse_action(text, &config),
+                expected.map_err(str::to_string),
+                "{text:?}"
+            );
         }
         let (session, _) = start(&page("diffo.fi"), NOW);
         let mut session = session.unwrap();
         let json = act(&mut session, "set:{\"analytics\":\"yes\"}", NOW, [0; 16]);
         assert_eq!(
             json,
-            r#"{"error":"diffoConsent.set() takes an object like {analytics: true, marketing: false, social: false}; \"analytics\" must be true or false, not a string"}"#
+            r#"{"error":"diffoConsent.set() takes an object like {analytics: true, marketing: false, social: false, services: {youtube: true}}; \"analytics\" must be true or false, not a string"}"#
         );
+        let json = act(&mut session, "set:{\"services\":{\"tiktok\":true}}", NOW, [0; 16]);
+        assert!(json.ends_with(r#"unknown service \"tiktok\""}"#), "{json}");
         assert!(session.record().is_none(), "a refused call changes nothing");
     }
 
     #[test]
-    fn toggles_change_nothing_visible() {
+    fn switches_follow_the_draft_and_change_nothing_else() {
         let (session, _) = start(&page("diffo.fi"), NOW);
         let mut session = session.unwrap();
         act(&mut session, "settings", NOW, [0; 16]);
-        assert_eq!(act(&mut session, "on:social", NOW, [0; 16]), "{}");
+        assert_eq!(
+            act(&mut session, "on:service:youtube", NOW, [0; 16]),
+            r#"{"switches":{"category":{"analytics":"off","marketing":"off","social":"mixed"},"service":{"google-analytics":false,"meta-pixel":false,"facebook":false,"instagram":false,"linkedin":false,"youtube":true}}}"#
+        );
+        let json = act(&mut session, "on:social", NOW, [0; 16]);
+        assert!(
+            json.contains(r#""social":"on""#) && json.contains(r#""facebook":true"#),
+            "{json}"
+        );
         assert!(act(&mut session, "lang:en", NOW, [0; 16]).contains(r#""focus":"lang:en""#));
     }
 
     #[test]
-    fn judge_and_mask() {
-        assert_eq!(mask(Choices::NONE), 0);
-        assert_eq!(mask(Choices::ALL), 7);
-        assert_eq!(mask(Choices::NONE.with(Category::Marketing, true)), 2);
-        assert_eq!(judge("analytics", 1), "run");
-        assert_eq!(judge("analytics", 6), "hold");
-        assert_eq!(judge("social marketing", 6), "run");
-        assert_eq!(judge("tracking", 7), "unknown category \"tracking\"");
+    fn judge_page_scripts_under_a_consent() {
+        let (session, _) = start(&page("diffo.fi"), NOW);
+        let session = session.unwrap();
+        let services = &session.config().services;
+        let analytics = Consent::NONE.with_category(services, Category::Analytics, true).token();
+        assert_eq!(judge(&session, "analytics", &analytics), "run");
+        assert_eq!(judge(&session, "marketing", &analytics), "hold");
+        assert_eq!(judge(&session, "service:google-analytics", &analytics), "run");
+        assert_eq!(judge(&session, "tracking", &analytics), "unknown category \"tracking\"");
+        assert_eq!(judge(&session, "service:x", &analytics), "unknown service \"x\"");
+        // A damaged token runs nothing.
+        assert_eq!(judge(&session, "analytics", "7.zz"), "hold");
+        assert_eq!(judge(&session, "necessary", "garbage"), "run");
     }
 
     #[test]
@@ -782,23 +899,26 @@ mod tests {
     fn forget_names_what_to_delete_and_where() {
         let (session, _) = start(&page("www.diffo.fi"), NOW);
         let session = session.unwrap();
+        let analytics = Consent::NONE
+            .with_category(&session.config().services, Category::Analytics, true)
+            .token();
         let json = forget(
             &session,
             "www.diffo.fi",
             "/blog/post",
-            1,
+            &analytics,
             "_ga\n_ga_DIFFOFI00\n_fbp\ntheme",
             "li_adsId\nx",
             "",
         );
         assert_eq!(
             json,
-            r#"{"cookies":["_fbp"],"domains":["www.diffo.fi","diffo.fi"],"paths":["/","/blog","/blog/post"],"local":["li_adsId"]}"#
+            r#"{"cookies":["_fbp"],"domains":["www.diffo.fi","diffo.fi"],"paths":["/","/blog","/blog/post"]}"#
         );
-        assert_eq!(
-            forget(&session, "www.diffo.fi", "/", 7, "_ga\n_fbp", "li_adsId", ""),
-            "{}"
-        );
+        let all = Consent::all(&session.config().services).token();
+        assert_eq!(forget(&session, "www.diffo.fi", "/", &all, "_ga\n_fbp", "", ""), "{}");
+        // A damaged token forgets as if nothing were allowed.
+        assert!(forget(&session, "www.diffo.fi", "/", "x", "_ga", "", "").contains(r#""cookies":["_ga"]"#));
     }
 
     fn builtin(site: Site) -> Option<SiteConfig> {
@@ -880,49 +1000,73 @@ mod tests {
     }
 
     /// The embed model the edge sends for one element.
-    fn embed_model(kind: &str, attr: &str, src: &str, mask: u8) -> std::string::String {
+    fn embed_model(kind: &str, attr: &str, src: &str, consent: &str) -> std::string::String {
         format!(
-            r#"{{"view":"embed","site":"diffo.se","lang":"sv","mask":{mask},"kind":"{kind}","attr":"{attr}","src":"{src}","service":"","company":""}}"#
+            r#"{{"view":"embed","site":"diffo.se","lang":"sv","consent":"{consent}","kind":"{kind}","attr":"{attr}","src":"{src}","service":"","company":""}}"#
         )
     }
 
     #[test]
     fn embeds_answer_show_placeholder_or_error() {
-        let answer = |kind: &str, attr: &str, src: &str, mask: u8| {
-            details(&embed_model(kind, attr, src, mask), None, builtin).unwrap()
+        let config = builtin(Site::DiffoSe).unwrap();
+        let social = Consent::NONE
+            .with_category(&config.services, Category::Social, true)
+            .token();
+        let answer = |kind: &str, attr: &str, src: &str, consent: &str| {
+            details(&embed_model(kind, attr, src, consent), None, builtin).unwrap()
         };
         let yt = "https://www.youtube.com/embed/x";
         assert_eq!(
-            answer("frame", "social", yt, 4),
+            answer("frame", "social", yt, &social),
             r#"{"src":"https://www.youtube.com/embed/x"}"#
         );
-        let placeholder = answer("frame", "social", yt, 0);
+        let placeholder = answer("frame", "social", yt, "0.0");
         assert!(
             placeholder.starts_with(r#"{"html":"<div class=\"dc-embed\""#),
             "{placeholder}"
         );
         assert!(placeholder.contains("Innehåll från YouTube"));
-        assert!(placeholder.ends_with(r#","once":{"src":"https://www.youtube.com/embed/x"}}"#));
-        assert_eq!(
-            answer("plugin", "linkedin", "", 4),
-            r#"{"script":"https://platform.linkedin.com/in.js"}"#
+        assert!(
+            placeholder.contains(r#"data-action=\"allow:service:youtube\""#),
+            "{placeholder}"
         );
-        assert!(answer("plugin", "linkedin", "", 0)
-            .ends_with(r#""once":{"script":"https://platform.linkedin.com/in.js"}}"#));
+        assert!(placeholder.ends_with(r#","once":{"src":"https://www.youtube.com/embed/x"}}"#));
+        let linkedin = r#"{"service":"linkedin","scripts":["https://platform.linkedin.com/in.js"]}"#;
+        assert_eq!(answer("plugin", "linkedin", "", &social), linkedin);
+        assert!(answer("plugin", "linkedin", "", "0.0").ends_with(&format!(r#""once":{linkedin}}}"#)));
         assert_eq!(
-            answer("frame", "social", "javascript:x", 4),
+            answer("frame", "social", "javascript:x", &social),
             r#"{"error":"an embed's data-src is not an http(s) URL: \"javascript:x\""}"#
         );
-        // A checked data-config without the plugin refuses it.
-        let blob = checked(r#"{"socialPlugins": ["facebook"]}"#);
+        // A checked data-config without the service refuses it.
+        let blob = checked(r#"{"removeServices": ["linkedin"]}"#);
         assert_eq!(
-            details(&embed_model("plugin", "linkedin", "", 4), Some(&blob), builtin).unwrap(),
-            r#"{"error":"the site's config does not use the LinkedIn plugin"}"#
+            details(&embed_model("plugin", "linkedin", "", &social), Some(&blob), builtin).unwrap(),
+            r#"{"error":"data-consent-embed=\"linkedin\" names no service of this site"}"#
+        );
+        assert_eq!(
+            details(&embed_model("plugin", "linkedin", "", "x"), None, builtin),
+            Err("the view model's `consent` is not a consent".to_string())
         );
     }
 
     #[test]
-    fn the_settings_layer_comes_as_a_view_model_for_the_ui_module() {
+    fn the_declaration_for_the_api_lists_every_entry() {
+        let config = builtin(Site::DiffoFi).unwrap();
+        let json = declared(&config);
+        let Value::Array(entries) = parse(&json).unwrap() else {
+            panic!("{json}")
+        };
+        assert_eq!(entries.len(), config.declaration().count());
+        assert!(json.starts_with(
+            r#"[{"name":"diffo-consent","kind":"localStorage","party":"first","category":"necessary","service":null,"provider":"Diffo Solutions Oy"},{"name":"_ga","kind":"cookie","party":"first","category":"analytics","service":"google-analytics","provider":"Google Ireland Limited"}"#
+        ), "{json}");
+        let model = r#"{"view":"declared","site":"diffo.fi","lang":"fi"}"#;
+        assert_eq!(details(model, None, builtin).unwrap(), json);
+    }
+
+    #[test]
+    fn the_settings_layer_comes_as_a_view_model_for_the_extra_module() {
         let (session, _) = start(
             &Page {
                 gpc: true,
@@ -934,7 +1078,7 @@ mod tests {
         let json = act(&mut session, "settings", NOW, [0; 16]);
         assert_eq!(
             json,
-            r#"{"details":{"view":"settings","site":"diffo.fi","lang":"fi","draft":0,"gpc":true,"policyChanged":false,"id":""},"focus":"dialog"}"#
+            r#"{"details":{"view":"settings","site":"diffo.fi","lang":"fi","draft":"0.0","gpc":true,"policyChanged":false,"id":""},"focus":"dialog"}"#
         );
         let model = nested(&json, "details", "focus");
         let html = details(model, None, builtin).unwrap();
@@ -942,10 +1086,11 @@ mod tests {
             html.contains(r#"aria-modal="true""#) && html.contains("Global Privacy Control"),
             "{html}"
         );
-        // A checked data-config reaches the UI module too.
+        assert!(html.contains(r#"data-service="google-analytics""#));
+        // A checked data-config reaches the extra module too.
         let blob = checked(r#"{"googleAnalytics": null}"#);
         let html = details(model, Some(&blob), builtin).unwrap();
-        assert!(!html.contains("Palvelut: Google Analytics"));
+        assert!(!html.contains(r#"data-service="google-analytics""#));
     }
 
     #[test]

@@ -8,14 +8,18 @@
 //! [`FORMAT_VERSION`], adds a fixture under `core/tests/fixtures/`, and teaches
 //! [`parse_stored`] to read (or deliberately refuse) the old version.
 //!
-//! Format version 1:
+//! Format version 2 adds the choice of each service of the site:
 //!
 //! ```json
-//! {"version":1,"id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60",
+//! {"version":2,"id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60",
 //!  "categories":{"necessary":true,"analytics":true,"marketing":false,"social":false},
+//!  "services":{"google-analytics":true,"meta-pixel":false},
 //!  "revision":1,"firstDecision":"2026-11-23T08:00:00.000Z","lastDecision":"2026-11-23T08:00:00.000Z",
 //!  "expires":"2027-11-23T08:00:00.000Z","lang":"fi","chosenLang":null}
 //! ```
+//!
+//! Version 1 is the same without `services`; it is still read, and means
+//! every service of an allowed category (see [`crate::consent::Consent::of_record`]).
 
 use crate::category::{Category, Choices};
 use crate::id::ConsentId;
@@ -23,6 +27,7 @@ use crate::json::ObjectWriter;
 use crate::lang::Lang;
 use crate::num;
 use crate::prelude::*;
+use crate::service::{is_id, MAX_SERVICES};
 use crate::time::Timestamp;
 use core::fmt;
 
@@ -30,7 +35,7 @@ use core::fmt;
 pub const STORAGE_KEY: &str = "diffo-consent";
 
 /// The version [`ConsentRecord::to_json`] writes.
-pub const FORMAT_VERSION: i64 = 1;
+pub const FORMAT_VERSION: i64 = 2;
 
 /// A visitor's decision, as the banner keeps it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,8 +43,12 @@ pub struct ConsentRecord {
     /// The anonymous consent id; it stays the same when the visitor changes
     /// their mind.
     pub id: ConsentId,
-    /// What the visitor allowed.
-    pub choices: Choices,
+    /// The categories the visitor allowed as a whole.
+    pub categories: Choices,
+    /// Each service of the site when the visitor decided, by id, and
+    /// whether it is allowed; `None` in a version-1 record, which knew the
+    /// categories only.
+    pub services: Option<Vec<(String, bool)>>,
     /// The policy revision the visitor decided on.
     pub revision: u32,
     /// When the visitor first decided.
@@ -60,12 +69,17 @@ impl ConsentRecord {
     pub fn to_json(&self) -> String {
         let mut categories = ObjectWriter::new();
         for c in Category::ALL {
-            categories.bool(c.key(), self.choices.allows(c));
+            categories.bool(c.key(), self.categories.allows(c));
+        }
+        let mut services = ObjectWriter::new();
+        for (id, allowed) in self.services.iter().flatten() {
+            services.bool(id, *allowed);
         }
         let mut w = ObjectWriter::new();
         w.int("version", FORMAT_VERSION)
             .str("id", self.id.as_str())
             .raw("categories", &categories.finish())
+            .raw("services", &services.finish())
             .int("revision", i64::from(self.revision))
             .str("firstDecision", &self.first_decision.to_iso())
             .str("lastDecision", &self.last_decision.to_iso())
@@ -122,13 +136,14 @@ pub fn parse_stored(text: &str) -> Result<ConsentRecord, FormatError> {
         return Err(FormatError::NotARecord);
     }
     match r.number() {
-        Some(1) => read_v1(&mut r),
+        Some(v @ (1 | 2)) => read(&mut r, v),
         Some(v) => Err(FormatError::UnknownVersion(v)),
         None => Err(FormatError::NotARecord),
     }
 }
 
-fn read_v1(r: &mut Cursor<'_>) -> Result<ConsentRecord, FormatError> {
+/// Reads version 1 or 2, which differ only in `services`.
+fn read(r: &mut Cursor<'_>, version: u32) -> Result<ConsentRecord, FormatError> {
     use FormatError::BadField;
     let id = r
         .key(",\"id\":")
@@ -149,6 +164,11 @@ fn read_v1(r: &mut Cursor<'_>) -> Result<ConsentRecord, FormatError> {
     if !r.eat("}") {
         return Err(BadField("categories"));
     }
+    let services = if version == 1 {
+        None
+    } else {
+        Some(read_services(r).ok_or(BadField("services"))?)
+    };
     let revision = match (r.eat(",\"revision\":"), r.number()) {
         (true, Some(n)) if n >= 1 => n,
         _ => return Err(BadField("revision")),
@@ -180,7 +200,8 @@ fn read_v1(r: &mut Cursor<'_>) -> Result<ConsentRecord, FormatError> {
     }
     Ok(ConsentRecord {
         id,
-        choices,
+        categories: choices,
+        services,
         revision,
         first_decision,
         last_decision,
@@ -188,6 +209,31 @@ fn read_v1(r: &mut Cursor<'_>) -> Result<ConsentRecord, FormatError> {
         lang,
         chosen_lang,
     })
+}
+
+/// `,"services":{"id":true,…}`: service ids, each once, at most
+/// [`MAX_SERVICES`].
+fn read_services(r: &mut Cursor<'_>) -> Option<Vec<(String, bool)>> {
+    if !r.eat(r#","services":{"#) {
+        return None;
+    }
+    let mut out: Vec<(String, bool)> = Vec::new();
+    if r.eat("}") {
+        return Some(out);
+    }
+    loop {
+        let id = r.string().filter(|id| is_id(id))?;
+        if out.iter().any(|(seen, _)| seen == id) || out.len() == MAX_SERVICES || !r.eat(":") {
+            return None;
+        }
+        out.push((id.to_string(), r.boolean()?));
+        if r.eat("}") {
+            return Some(out);
+        }
+        if !r.eat(",") {
+            return None;
+        }
+    }
 }
 
 /// Reads the record's text from the front.
@@ -255,11 +301,12 @@ mod tests {
     pub(crate) fn sample() -> ConsentRecord {
         ConsentRecord {
             id: ConsentId::parse("3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60").unwrap(),
-            choices: Choices {
+            categories: Choices {
                 analytics: true,
                 marketing: false,
                 social: false,
             },
+            services: Some(vec![("google-analytics".into(), true), ("meta-pixel".into(), false)]),
             revision: 1,
             first_decision: Timestamp::parse_iso("2026-11-23T08:00:00.000Z").unwrap(),
             last_decision: Timestamp::parse_iso("2026-11-23T08:00:00.000Z").unwrap(),
@@ -270,10 +317,34 @@ mod tests {
     }
 
     #[test]
-    fn writes_the_documented_v1_form() {
-        let fixture = include_str!("../tests/fixtures/record-v1.json").trim();
+    fn writes_the_documented_v2_form() {
+        let fixture = include_str!("../tests/fixtures/record-v2.json").trim();
         assert_eq!(sample().to_json(), fixture);
         assert_eq!(parse_stored(fixture), Ok(sample()));
+    }
+
+    /// A version-1 record (written before services) is read as its
+    /// categories: `services` is `None`, which means every service of an
+    /// allowed category (see `Consent::of_record`).
+    #[test]
+    fn reads_version_1_as_its_categories() {
+        let fixture = include_str!("../tests/fixtures/record-v1.json").trim();
+        assert_eq!(
+            parse_stored(fixture),
+            Ok(ConsentRecord {
+                services: None,
+                ..sample()
+            })
+        );
+        let mut v1 = sample();
+        v1.services = None;
+        assert_eq!(
+            v1.to_json(),
+            fixture
+                .replace(r#""version":1"#, r#""version":2"#)
+                .replace(r#""social":false},"#, r#""social":false},"services":{},"#),
+            "a record is always written in the current version"
+        );
     }
 
     #[test]
@@ -281,7 +352,7 @@ mod tests {
         for bits in 0..8u8 {
             for chosen in [None, Some(Lang::Sv), Some(Lang::En)] {
                 let mut r = sample();
-                r.choices = Choices {
+                r.categories = Choices {
                     analytics: bits & 1 != 0,
                     marketing: bits & 2 != 0,
                     social: bits & 4 != 0,
@@ -305,16 +376,46 @@ mod tests {
         refused(|_| "[]".into(), NotARecord);
         refused(|_| "null".into(), NotARecord);
         refused(|_| "{\"version\": 1}".into(), NotARecord);
-        refused(|s| s.replace(r#""version":1"#, r#""version":"1""#), NotARecord);
-        refused(|s| s.replace(r#""version":1"#, r#""version":2"#), UnknownVersion(2));
-        refused(|s| s.replace(r#""version":1"#, r#""version":0"#), UnknownVersion(0));
-        refused(|s| s.replace(r#""version":1"#, r#""version":01"#), NotARecord);
+        refused(|s| s.replace(r#""version":2"#, r#""version":"2""#), NotARecord);
+        refused(|s| s.replace(r#""version":2"#, r#""version":3"#), UnknownVersion(3));
+        refused(|s| s.replace(r#""version":2"#, r#""version":0"#), UnknownVersion(0));
+        refused(|s| s.replace(r#""version":2"#, r#""version":02"#), NotARecord);
+        // A version-1 record has no services; a version-2 one must.
+        refused(|s| s.replace(r#""version":2"#, r#""version":1"#), BadField("revision"));
+        refused(
+            |s| s.replace(r#""services":{"google-analytics":true,"meta-pixel":false},"#, ""),
+            BadField("services"),
+        );
+        refused(
+            |s| s.replace(r#""meta-pixel":false"#, r#""meta-pixel":"no""#),
+            BadField("services"),
+        );
+        refused(
+            |s| s.replace(r#""meta-pixel":false"#, r#""Meta-Pixel":false"#),
+            BadField("services"),
+        );
+        refused(
+            |s| s.replace(r#""meta-pixel":false"#, r#""google-analytics":false"#),
+            BadField("services"),
+        );
+        refused(
+            |s| s.replace(r#""meta-pixel":false}"#, r#""meta-pixel":false,}"#),
+            BadField("services"),
+        );
+        refused(
+            |s| s.replace(r#""meta-pixel":false"#, r#""meta-pixel" :false"#),
+            BadField("services"),
+        );
+        refused(
+            |s| s.replace(r#""meta-pixel":false"#, r#""me\u0074a":false"#),
+            BadField("services"),
+        );
         refused(|_| full[..full.len() - 1].to_string(), BadField("chosenLang"));
         refused(|s| format!("{s} "), BadField("chosenLang"));
         refused(|s| s.replace(r#""id":"3f1c"#, r#""id":"XXXX"#), BadField("id"));
         refused(|s| s.replace(r#","id""#, r#", "id""#), BadField("id"));
         refused(
-            |s| s.replace(r#""version":1,"#, r#""version":1,"extra":true,"#),
+            |s| s.replace(r#""version":2,"#, r#""version":2,"extra":true,"#),
             BadField("id"),
         );
         refused(
@@ -332,6 +433,11 @@ mod tests {
         refused(
             |s| s.replace(r#""social":false"#, r#""social":false,"ads":true"#),
             BadField("categories"),
+        );
+        let many: std::string::String = (0..=MAX_SERVICES).map(|i| format!(r#""s{i}":true,"#)).collect();
+        refused(
+            |s| s.replace(r#""services":{"#, &format!(r#""services":{{{many}"#)),
+            BadField("services"),
         );
         refused(|s| s.replace(r#","social":false"#, ""), BadField("categories"));
         refused(

@@ -8,8 +8,9 @@
 //! the dialog (no consent from closing, the reopen control after a decision,
 //! the same id when a visitor changes their mind) is tested on the host.
 
-use crate::category::{Category, Choices};
+use crate::category::Category;
 use crate::config::SiteConfig;
+use crate::consent::Consent;
 use crate::event::{self, Source};
 use crate::gate::{self, Command};
 use crate::id::ConsentId;
@@ -43,8 +44,8 @@ pub enum Action {
     RejectAll,
     /// Save the switches of the settings layer.
     Save,
-    /// `diffoConsent.set({...})`: decide exactly these choices.
-    Set(Choices),
+    /// `diffoConsent.set({...})`: decide exactly this.
+    Set(Consent),
     /// `diffoConsent.withdraw()`: take back every optional category.
     Withdraw,
     /// Open the settings layer (settings button, reopen control,
@@ -52,12 +53,17 @@ pub enum Action {
     OpenSettings,
     /// Close the settings layer (close button, Escape). Never a decision.
     Close,
-    /// A category switch changed.
+    /// A category switch changed: the category and all of its services.
     Toggle(Category, bool),
+    /// A service's switch changed (the service's index in the config).
+    ToggleService(usize, bool),
     /// The visitor picked a language.
     SwitchLang(Lang),
-    /// "Always allow" on an embed's placeholder: allow this category too.
+    /// "Always allow" on the placeholder of an embed of no known service:
+    /// allow its category too.
     Allow(Category),
+    /// "Always allow" on a service's placeholder: allow that service too.
+    AllowService(usize),
 }
 
 /// Where keyboard focus should go after the glue re-renders.
@@ -87,6 +93,9 @@ pub struct Effects {
     pub changed: bool,
     /// The dialog's markup changed: render [`Session::markup`] again.
     pub render: bool,
+    /// A switch changed the draft: set every switch of the settings layer
+    /// to [`Session::draft`] (a category's switch turns all of its services').
+    pub switches: bool,
     /// Where focus goes after rendering.
     pub focus: Focus,
     /// The page's own views of the consent (the `data-consent-declaration`
@@ -103,6 +112,7 @@ impl Effects {
             store: None,
             changed: false,
             render: false,
+            switches: false,
             focus: Focus::Keep,
             refresh: false,
             report: None,
@@ -123,17 +133,20 @@ impl Effects {
 pub struct Session {
     config: SiteConfig,
     record: Option<ConsentRecord>,
+    /// The decision in force against the config's services: what `record`
+    /// allows, or nothing.
+    allowed: Consent,
     /// The id and first decision time of an earlier decision that no longer
     /// holds (expired, or an older revision), so that a new decision
-    /// continues the same anonymous history.
+    /// continues the same history.
     earlier: Option<(ConsentId, Timestamp)>,
-    ran: Choices,
+    ran: Consent,
     layer: Layer,
     lang: Lang,
     chosen_lang: Option<Lang>,
-    draft: Choices,
-    /// The browser sends Global Privacy Control: accept all leaves marketing
-    /// off, and the dialog says so.
+    draft: Consent,
+    /// The browser sends Global Privacy Control: accept all leaves
+    /// marketing and social media off, and the dialog says so.
     gpc: bool,
     /// The visitor decided on an older policy revision: the dialog says the
     /// policy changed.
@@ -165,12 +178,13 @@ impl Session {
         let mut session = Session {
             config,
             record: None,
+            allowed: Consent::NONE,
             earlier: None,
-            ran: Choices::NONE,
+            ran: Consent::NONE,
             layer: Layer::Banner,
             lang,
             chosen_lang,
-            draft: Choices::NONE,
+            draft: Consent::NONE,
             gpc,
             policy_changed: false,
         };
@@ -178,12 +192,18 @@ impl Session {
         effects.refresh = true;
         effects.commands = gate::on_load();
         let report = match verdict {
-            Verdict::Valid(record) => {
+            Verdict::Valid(mut record) => {
+                let services = &session.config.services;
+                let allowed = Consent::of_record(record.categories, record.services.as_deref(), services);
+                // What the decision means today, as `diffoConsent.get()`
+                // shows it: every service of the site, by id.
+                record.services = Some(allowed.listed(services));
                 effects
                     .commands
-                    .extend(gate::transition(&session.config, Choices::NONE, record.choices, lang));
+                    .extend(gate::transition(&session.config, Consent::NONE, allowed, lang));
                 effects.focus = Focus::Keep;
-                session.ran = record.choices;
+                session.ran = allowed;
+                session.allowed = allowed;
                 session.layer = Layer::Hidden;
                 session.record = Some(record);
                 None
@@ -210,22 +230,30 @@ impl Session {
     /// a cryptographic source) are used only when a first decision needs a
     /// new consent id.
     pub fn handle_from(&mut self, action: Action, source: Source, now: Timestamp, random: [u8; 16]) -> Effects {
-        let decide = |s: &mut Session, choices| s.decide(choices, action, source, now, random);
+        let decide = |s: &mut Session, consent| s.decide(consent, action, source, now, random);
+        let services = &self.config.services;
         match action {
-            Action::AcceptAll if self.gpc => decide(self, Choices::ALL.with(Category::Marketing, false)),
-            Action::AcceptAll => decide(self, Choices::ALL),
-            Action::Allow(category) => {
-                let current = self.record.as_ref().map_or(Choices::NONE, |r| r.choices);
-                decide(self, current.with(category, true))
+            Action::AcceptAll => {
+                let mut all = Consent::all(services);
+                if self.gpc {
+                    all = all.with_category(services, Category::Marketing, false).with_category(
+                        services,
+                        Category::Social,
+                        false,
+                    );
+                }
+                decide(self, all)
             }
-            Action::RejectAll | Action::Withdraw => decide(self, Choices::NONE),
+            Action::Allow(category) => decide(self, self.allowed.with_category(services, category, true)),
+            Action::AllowService(i) => decide(self, self.allowed.with_service(services, i, true)),
+            Action::RejectAll | Action::Withdraw => decide(self, Consent::NONE),
             Action::Save => decide(self, self.draft),
-            Action::Set(choices) => decide(self, choices),
+            Action::Set(consent) => decide(self, consent),
             Action::OpenSettings => {
                 if matches!(self.layer, Layer::Settings { .. }) {
                     return Effects::render(Focus::Dialog);
                 }
-                self.draft = self.record.as_ref().map_or(Choices::NONE, |r| r.choices);
+                self.draft = self.allowed;
                 self.layer = Layer::Settings {
                     over_banner: self.layer == Layer::Banner,
                 };
@@ -244,8 +272,18 @@ impl Session {
                 Layer::Banner | Layer::Hidden => Effects::none(),
             },
             Action::Toggle(category, on) => {
-                self.draft = self.draft.with(category, on);
-                Effects::none()
+                self.draft = self.draft.with_category(services, category, on);
+                Effects {
+                    switches: true,
+                    ..Effects::none()
+                }
+            }
+            Action::ToggleService(i, on) => {
+                self.draft = self.draft.with_service(services, i, on);
+                Effects {
+                    switches: true,
+                    ..Effects::none()
+                }
             }
             Action::SwitchLang(lang) => {
                 self.lang = lang;
@@ -253,8 +291,7 @@ impl Session {
                 let mut effects = Effects::render(Focus::LangButton(lang));
                 effects.refresh = true;
                 // The placeholders speak the new language too.
-                let allowed = self.record.as_ref().map_or(Choices::NONE, |r| r.choices);
-                effects.commands.push(Command::Embeds(allowed));
+                effects.commands.push(Command::Embeds(self.allowed));
                 effects
             }
         }
@@ -262,7 +299,7 @@ impl Session {
 
     fn decide(
         &mut self,
-        choices: Choices,
+        choices: Consent,
         action: Action,
         source: Source,
         now: Timestamp,
@@ -275,7 +312,8 @@ impl Session {
         };
         let record = ConsentRecord {
             id,
-            choices,
+            categories: choices.categories,
+            services: Some(choices.listed(&self.config.services)),
             revision: self.config.revision,
             first_decision: first_decision.min(now),
             last_decision: now,
@@ -288,7 +326,8 @@ impl Session {
             self.ran = self.ran.union(choices);
         }
         let store = Some(record.to_json());
-        let kind = event::Kind::of(action, self.record.as_ref().map(|r| r.choices), choices);
+        let before = self.record.as_ref().map(|_| self.allowed);
+        let kind = event::Kind::of(action, before, choices);
         let layer = event::layer_name(source, action, matches!(self.layer, Layer::Settings { .. }));
         let report = Some(event::decision(
             kind,
@@ -299,6 +338,7 @@ impl Session {
             choices,
         ));
         self.record = Some(record);
+        self.allowed = choices;
         self.draft = choices;
         let was_open = self.layer != Layer::Hidden;
         self.layer = Layer::Hidden;
@@ -307,6 +347,7 @@ impl Session {
             store,
             changed: true,
             render: true,
+            switches: false,
             focus: if was_open { Focus::Restore } else { Focus::Keep },
             refresh: true,
             report,
@@ -316,6 +357,11 @@ impl Session {
     /// The decision in force in this page view, if any.
     pub fn record(&self) -> Option<&ConsentRecord> {
         self.record.as_ref()
+    }
+
+    /// What the decision in force allows (nothing without one).
+    pub fn allowed(&self) -> Consent {
+        self.allowed
     }
 
     /// The part of the dialog that is showing.
@@ -329,7 +375,7 @@ impl Session {
     }
 
     /// The switch positions of the settings layer.
-    pub fn draft(&self) -> Choices {
+    pub fn draft(&self) -> Consent {
         self.draft
     }
 
@@ -372,18 +418,32 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::category::Choices;
     use crate::config::Site;
+    use Category::*;
 
     const NOW: Timestamp = Timestamp(1_795_420_800_000); // 2026-11-23T08:00:00Z
     const LATER: Timestamp = Timestamp(1_795_420_800_000 + 3_600_000);
     const RANDOM: [u8; 16] = [7; 16];
+
+    fn config() -> SiteConfig {
+        SiteConfig::builtin(Site::DiffoFi).unwrap()
+    }
 
     fn start(stored: Option<&str>) -> (Session, Effects, StartReport) {
         let hints = LangHints {
             html_lang: Some("fi"),
             ..LangHints::default()
         };
-        Session::start(SiteConfig::builtin(Site::DiffoFi).unwrap(), stored, NOW, hints, false)
+        Session::start(config(), stored, NOW, hints, false)
+    }
+
+    fn index(id: &str) -> usize {
+        config().service_index(id).unwrap()
+    }
+
+    fn category(c: Category) -> Consent {
+        Consent::NONE.with_category(&config().services, c, true)
     }
 
     fn loads(effects: &Effects) -> Vec<&str> {
@@ -394,6 +454,17 @@ mod tests {
                 Command::LoadScript { src, .. } => Some(src.as_str()),
                 _ => None,
             })
+            .collect()
+    }
+
+    /// The services a stored record allows, by id.
+    fn granted(record: &ConsentRecord) -> Vec<&str> {
+        record
+            .services
+            .iter()
+            .flatten()
+            .filter(|(_, on)| *on)
+            .map(|(id, _)| id.as_str())
             .collect()
     }
 
@@ -419,7 +490,8 @@ mod tests {
         for action in [
             Action::Close,
             Action::OpenSettings,
-            Action::Toggle(Category::Analytics, true),
+            Action::Toggle(Analytics, true),
+            Action::ToggleService(index("youtube"), true),
             Action::SwitchLang(Lang::Sv),
             Action::Close,
             Action::Close,
@@ -445,7 +517,8 @@ mod tests {
         assert_eq!(loads(&e).len(), 5, "gtag, fbevents, three social plugins: {e:?}");
         let stored = e.store.expect("stored");
         let record = parse_stored(&stored).unwrap();
-        assert_eq!(record.choices, Choices::ALL);
+        assert_eq!(record.categories, Choices::ALL);
+        assert_eq!(granted(&record).len(), 6, "every service by id");
         assert_eq!(record.id, ConsentId::from_random(RANDOM));
         assert_eq!((record.first_decision, record.last_decision), (LATER, LATER));
         assert_eq!(record.expires, LATER.add_months(12));
@@ -461,29 +534,47 @@ mod tests {
     fn custom_choice_through_the_settings_layer() {
         let (mut s, _, _) = start(None);
         s.handle(Action::OpenSettings, LATER, RANDOM);
-        assert_eq!(s.draft(), Choices::NONE, "nothing pre-ticked");
-        s.handle(Action::Toggle(Category::Marketing, true), LATER, RANDOM);
-        s.handle(Action::Toggle(Category::Social, true), LATER, RANDOM);
-        s.handle(Action::Toggle(Category::Social, false), LATER, RANDOM);
+        assert_eq!(s.draft(), Consent::NONE, "nothing pre-ticked");
+        s.handle(Action::Toggle(Marketing, true), LATER, RANDOM);
+        s.handle(Action::Toggle(Social, true), LATER, RANDOM);
+        let e = s.handle(Action::Toggle(Social, false), LATER, RANDOM);
+        assert!(e.switches, "the switches follow the draft");
         let e = s.handle(Action::Save, LATER, RANDOM);
         assert_eq!(loads(&e), ["https://connect.facebook.net/en_US/fbevents.js"]);
-        assert_eq!(
-            s.record().unwrap().choices,
-            Choices::NONE.with(Category::Marketing, true)
-        );
+        assert_eq!(s.allowed(), category(Marketing));
         // Reopening shows the stored choice, and closing hides it again.
         s.handle(Action::OpenSettings, LATER, RANDOM);
         assert_eq!(s.layer(), Layer::Settings { over_banner: false });
-        assert_eq!(s.draft(), Choices::NONE.with(Category::Marketing, true));
+        assert_eq!(s.draft(), category(Marketing));
         assert_eq!(s.handle(Action::Close, LATER, RANDOM).focus, Focus::Restore);
         assert_eq!(s.layer(), Layer::Hidden);
+    }
+
+    #[test]
+    fn one_service_of_a_category() {
+        let (mut s, _, _) = start(None);
+        s.handle(Action::OpenSettings, LATER, RANDOM);
+        s.handle(Action::Toggle(Social, true), LATER, RANDOM);
+        s.handle(Action::ToggleService(index("facebook"), false), LATER, RANDOM);
+        assert!(!s.draft().allows(Social), "social is no longer on as a whole");
+        let e = s.handle(Action::Save, LATER, RANDOM);
+        assert_eq!(
+            loads(&e),
+            [
+                "https://www.instagram.com/embed.js",
+                "https://platform.linkedin.com/in.js"
+            ]
+        );
+        let record = parse_stored(e.store.as_deref().unwrap()).unwrap();
+        assert_eq!(granted(&record), ["instagram", "linkedin", "youtube"]);
+        assert!(!record.categories.social);
     }
 
     #[test]
     fn return_visit_applies_the_stored_choice_without_asking() {
         let (mut first, _, _) = start(None);
         first.handle(Action::OpenSettings, NOW, RANDOM);
-        first.handle(Action::Toggle(Category::Analytics, true), NOW, RANDOM);
+        first.handle(Action::Toggle(Analytics, true), NOW, RANDOM);
         first.handle(Action::SwitchLang(Lang::Sv), NOW, RANDOM);
         let stored = first.handle(Action::Save, NOW, RANDOM).store.unwrap();
 
@@ -497,6 +588,44 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_record_holds_as_its_categories() {
+        let v1 = include_str!("../tests/fixtures/record-v1.json").trim();
+        // The fixture's times are of 2026-11-23; decide a day later.
+        let (s, e, report) = start(Some(v1));
+        assert_eq!(report, None);
+        assert_eq!(loads(&e), ["https://www.googletagmanager.com/gtag/js?id=G-DIFFOFI00"]);
+        assert_eq!(s.allowed(), category(Analytics));
+        // The API sees the services it means today.
+        assert_eq!(granted(s.record().unwrap()), ["google-analytics"]);
+    }
+
+    #[test]
+    fn a_service_the_site_no_longer_has_counts_as_refused_and_the_rest_holds() {
+        let stored = {
+            let (mut s, _, _) = start(None);
+            s.handle(Action::AcceptAll, NOW, RANDOM).store.unwrap()
+        };
+        let mut fewer = config();
+        fewer.apply_json(r#"{"removeServices": ["meta-pixel"]}"#).unwrap();
+        let hints = LangHints::default();
+        let (s, e, report) = Session::start(fewer.clone(), Some(&stored), NOW, hints.clone(), false);
+        assert_eq!(report, None);
+        assert_eq!(loads(&e).len(), 4, "gtag and the three plugins: {e:?}");
+        assert_eq!(granted(s.record().unwrap()).len(), 5);
+        // A service added since is refused until the visitor allows it.
+        let mut more = config();
+        let insight = crate::service::tests::INSIGHT;
+        more.apply_json(&format!(r#"{{"services": [{insight}]}}"#)).unwrap();
+        let (s, e, _) = Session::start(more, Some(&stored), NOW, hints, false);
+        assert!(!loads(&e).iter().any(|src| src.contains("licdn")), "{e:?}");
+        assert!(s.allowed().allows(Marketing), "the category holds as stored");
+        assert_eq!(
+            s.allowed().switch(&s.config().services, Marketing),
+            crate::consent::Switch::Mixed
+        );
+    }
+
+    #[test]
     fn a_no_stays_a_no_and_withdrawal_keeps_the_id() {
         let (mut s, _, _) = start(None);
         let accepted = parse_stored(&s.handle(Action::AcceptAll, NOW, RANDOM).store.unwrap()).unwrap();
@@ -505,7 +634,8 @@ mod tests {
         assert!(loads(&e).is_empty());
         let withdrawn = parse_stored(&e.store.unwrap()).unwrap();
         assert_eq!(withdrawn.id, accepted.id);
-        assert_eq!(withdrawn.choices, Choices::NONE);
+        assert_eq!(withdrawn.categories, Choices::NONE);
+        assert!(granted(&withdrawn).is_empty());
         assert_eq!((withdrawn.first_decision, withdrawn.last_decision), (NOW, LATER));
 
         // After the reload, nothing loads.
@@ -520,13 +650,7 @@ mod tests {
         let old = parse_stored(&s.handle(Action::AcceptAll, NOW, RANDOM).store.unwrap()).unwrap();
         let much_later = NOW.add_months(13);
         let hints = LangHints::default();
-        let (mut s, e, report) = Session::start(
-            SiteConfig::builtin(Site::DiffoFi).unwrap(),
-            Some(&old.to_json()),
-            much_later,
-            hints,
-            false,
-        );
+        let (mut s, e, report) = Session::start(config(), Some(&old.to_json()), much_later, hints, false);
         assert_eq!(report, Some(AskReason::Expired));
         assert!(loads(&e).is_empty());
         let renewed = parse_stored(&s.handle(Action::RejectAll, much_later, [2; 16]).store.unwrap()).unwrap();
@@ -535,7 +659,7 @@ mod tests {
 
     #[test]
     fn a_tampered_record_is_not_trusted_for_anything() {
-        let tampered = r#"{"version":1,"categories":{"analytics":true}}"#;
+        let tampered = r#"{"version":2,"categories":{"analytics":true}}"#;
         let (mut s, e, report) = start(Some(tampered));
         assert!(report.unwrap().is_damage());
         assert!(loads(&e).is_empty());
@@ -546,52 +670,44 @@ mod tests {
     #[test]
     fn api_decisions_while_hidden_leave_focus_alone() {
         let (mut s, _, _) = start(None);
-        let e = s.handle(Action::Set(Choices::NONE.with(Category::Social, true)), NOW, RANDOM);
+        let e = s.handle(Action::Set(category(Social)), NOW, RANDOM);
         assert_eq!(e.focus, Focus::Restore, "the banner was open");
-        assert!(s.record().unwrap().choices.social);
-        let e = s.handle(Action::Set(Choices::ALL), NOW, RANDOM);
+        assert!(s.record().unwrap().categories.social);
+        let e = s.handle(Action::Set(Consent::all(&config().services)), NOW, RANDOM);
         assert_eq!(e.focus, Focus::Keep, "nothing was open");
     }
 
     #[test]
-    fn gpc_keeps_marketing_off_unless_the_visitor_turns_it_on() {
+    fn gpc_keeps_marketing_and_social_off_unless_the_visitor_turns_them_on() {
         let hints = LangHints::default();
-        let config = SiteConfig::builtin(Site::DiffoFi).unwrap();
-        let (mut s, _, _) = Session::start(config.clone(), None, NOW, hints.clone(), true);
+        let (mut s, _, _) = Session::start(config(), None, NOW, hints.clone(), true);
         assert!(s.gpc());
-        s.handle(Action::AcceptAll, NOW, RANDOM);
-        assert_eq!(
-            s.record().unwrap().choices,
-            Choices::ALL.with(Category::Marketing, false)
-        );
-        let (mut s, _, _) = Session::start(config, None, NOW, hints, true);
+        let e = s.handle(Action::AcceptAll, NOW, RANDOM);
+        assert_eq!(s.allowed(), category(Analytics));
+        assert_eq!(loads(&e), ["https://www.googletagmanager.com/gtag/js?id=G-DIFFOFI00"]);
+        let (mut s, _, _) = Session::start(config(), None, NOW, hints, true);
         s.handle(Action::OpenSettings, NOW, RANDOM);
-        assert_eq!(s.draft(), Choices::NONE);
-        s.handle(Action::Toggle(Category::Marketing, true), NOW, RANDOM);
+        assert_eq!(s.draft(), Consent::NONE);
+        s.handle(Action::Toggle(Marketing, true), NOW, RANDOM);
         let e = s.handle(Action::Save, NOW, RANDOM);
-        assert!(
-            s.record().unwrap().choices.marketing,
-            "an explicit choice beats the signal"
-        );
+        assert!(s.allowed().allows(Marketing), "an explicit choice beats the signal");
         assert!(loads(&e).contains(&"https://connect.facebook.net/en_US/fbevents.js"));
     }
 
     #[test]
-    fn always_allow_adds_one_category_to_the_decision() {
+    fn always_allow_adds_one_category_or_one_service() {
         let (mut s, _, _) = start(None);
-        s.handle(Action::Set(Choices::NONE.with(Category::Analytics, true)), NOW, RANDOM);
+        s.handle(Action::Set(category(Analytics)), NOW, RANDOM);
         let id = s.record().unwrap().id.clone();
-        let e = s.handle(Action::Allow(Category::Social), LATER, [4; 16]);
-        let record = s.record().unwrap();
-        assert_eq!(
-            record.choices,
-            Choices::NONE
-                .with(Category::Analytics, true)
-                .with(Category::Social, true)
-        );
-        assert_eq!(record.id, id);
-        assert_eq!(loads(&e).len(), 3, "only the social plugins: {e:?}");
-        assert!(e.commands.contains(&Command::Embeds(record.choices)));
+        let e = s.handle(Action::AllowService(index("youtube")), LATER, [4; 16]);
+        assert_eq!(granted(s.record().unwrap()), ["google-analytics", "youtube"]);
+        assert!(!s.allowed().allows(Social));
+        assert_eq!(s.record().unwrap().id, id);
+        assert!(loads(&e).is_empty(), "YouTube has no script, only embeds: {e:?}");
+        assert!(e.commands.contains(&Command::Embeds(s.allowed())));
+        let e = s.handle(Action::Allow(Social), LATER, [4; 16]);
+        assert!(s.allowed().allows(Social));
+        assert_eq!(loads(&e).len(), 3, "the social plugins: {e:?}");
     }
 
     #[test]
@@ -599,7 +715,7 @@ mod tests {
         let (mut s, _, _) = start(None);
         assert!(!s.policy_changed());
         let stored = s.handle(Action::RejectAll, NOW, RANDOM).store.unwrap();
-        let mut revised = SiteConfig::builtin(Site::DiffoFi).unwrap();
+        let mut revised = config();
         revised.revision = 2;
         let (s, _, report) = Session::start(revised, Some(&stored), LATER, LangHints::default(), false);
         assert_eq!(report, Some(AskReason::OlderRevision { stored: 1, current: 2 }));

@@ -3,7 +3,7 @@
 //! Each file is a group with its own module and `Msg` enum: [`banner`] (the
 //! first layer, in `consent.wasm`) and [`details`] (the settings layer, the
 //! cookie declaration and placeholders, in the lazily loaded
-//! `consent-ui.wasm`). Code that uses one group carries only its texts.
+//! `consent-extra.wasm`). Code that uses one group carries only its texts.
 //!
 //! `build.rs` checks that every message exists in every language with the
 //! same variables, so looking a message up cannot fail. Formatting cannot
@@ -38,7 +38,7 @@ include!(concat!(env!("OUT_DIR"), "/texts.rs"));
 /// ```
 /// use diffo_consent_core::{lang::Lang, texts::{banner, details, format, Var}};
 /// assert_eq!(format(Lang::Sv, banner::Msg::ButtonRejectAll, &[]), "Avvisa alla");
-/// assert_eq!(format(Lang::En, details::Msg::SettingsServices, &[(Var::Services, "Meta Pixel")]), "Services: Meta Pixel");
+/// assert_eq!(format(Lang::En, details::Msg::ServiceRecipient, &[(Var::Company, "Meta")]), "Recipient: Meta");
 /// ```
 pub fn format<M: Message>(lang: Lang, msg: M, args: &[(Var, &str)]) -> Cow<'static, str> {
     match msg.parts(lang) {
@@ -158,8 +158,8 @@ mod tests {
     #[test]
     fn missing_arguments_never_fail() {
         assert_eq!(
-            format(Lang::Fi, details::Msg::SettingsServices, &[]),
-            "Palvelut: {$services}"
+            format(Lang::Fi, details::Msg::ServiceRecipient, &[]),
+            "Vastaanottaja: {$company}"
         );
     }
 }

@@ -1,22 +1,26 @@
 //! The dialog's markup, as a string for the shadow root.
 //!
 //! The markup is a pure function of the [`Session`], so its promises are
-//! host tests: equal buttons on the first layer, no pre-ticked switch, a
-//! label and description for every control, the public `data-action`,
-//! `data-category` and `data-lang` hooks, and no inline `style` (the glue
+//! host tests: equal buttons on the first layer that names every company
+//! that receives data, no pre-ticked switch, a label and description for
+//! every control, the public `data-action`, `data-category`, `data-service`
+//! and `data-lang` hooks, and no inline `style` (the edge
 //! styles the shadow root with a constructed stylesheet, so a strict
 //! Content-Security-Policy needs no `'unsafe-inline'`).
 //!
 //! All text passes through [`escape`]; the only other strings are fixed
 //! tags and attribute names.
 
-use crate::category::{Category, Choices};
+use crate::category::Category;
 use crate::config::SiteConfig;
+use crate::consent::{Consent, Switch};
 use crate::declaration::{Entry, Kind, Lifetime, Party};
+use crate::embed::Allow;
 use crate::lang::Lang;
 use crate::num;
 use crate::prelude::*;
 use crate::record::ConsentRecord;
+use crate::service::Service;
 use crate::session::{Layer, Session};
 use crate::texts::{banner::Msg as B, details::Msg as D, format, text, Message, Var};
 use crate::time::Timestamp;
@@ -63,16 +67,21 @@ impl Html {
     }
 
     fn button<M: Message>(&mut self, action: &str, msg: M) -> &mut Self {
+        let label = text(self.lang, msg);
+        self.button_text(action, &label)
+    }
+
+    fn button_text(&mut self, action: &str, label: &str) -> &mut Self {
         self.raw(r#"<button type="button" class="dc-btn" data-action=""#)
-            .raw(action)
+            .text(action)
             .raw(r#"">"#)
-            .msg(msg)
+            .text(label)
             .raw("</button>")
     }
 }
 
 /// Renders the first layer, the reopen control, or nothing, as the session
-/// says. (The settings layer is rendered by [`settings`] in the UI module.)
+/// says. (The settings layer is rendered by [`settings`] in the extra module.)
 pub fn render(session: &Session) -> String {
     let mut h = Html {
         out: String::with_capacity(2048),
@@ -94,7 +103,7 @@ pub struct SettingsView<'a> {
     /// The dialog's language.
     pub lang: Lang,
     /// The switches' positions.
-    pub draft: Choices,
+    pub draft: Consent,
     /// Say that the browser sends Global Privacy Control.
     pub gpc: bool,
     /// Say that the policy changed.
@@ -155,11 +164,97 @@ fn languages(h: &mut Html) {
     h.raw("</div>");
 }
 
-fn intro<M: Message>(h: &mut Html, config: &SiteConfig, msg: M) {
+/// `text` with a full stop after a name that ends in one ("…from Vimeo.com,
+/// Inc..") written once, as every language here writes it. An ellipsis
+/// stays.
+fn one_full_stop(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dots = 0;
+    for c in text.chars() {
+        dots = if c == '.' { dots + 1 } else { 0 };
+        out.push(c);
+        if dots == 2 {
+            out.pop();
+        } else if dots == 3 {
+            // An ellipsis: put back the one taken.
+            out.push('.');
+        }
+    }
+    out
+}
+
+/// `items` as a list in `lang`: "A, B and C".
+fn list(lang: Lang, items: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            if i + 1 == items.len() {
+                out.push(' ');
+                out.push_str(&text(lang, B::ListAnd));
+                out.push(' ');
+            } else {
+                out.push_str(", ");
+            }
+        }
+        out.push_str(item);
+    }
+    out
+}
+
+/// The first layer's account of what consent means: who receives data, and
+/// whether it may go to the United States (from the config, so that it
+/// stays true when a service is added), how long the choice holds, and
+/// where to change it.
+fn recipients(h: &mut Html, config: &SiteConfig) {
+    let lang = h.lang;
+    let all = config.recipients(false);
+    let sentence = |msg: B, companies: &[&str]| {
+        let list = list(lang, companies);
+        one_full_stop(&format(lang, msg, &[(Var::Companies, &list)]))
+    };
+    if !all.is_empty() {
+        let one = all.len() == 1;
+        let line = sentence(
+            if one {
+                B::BannerRecipientsOne
+            } else {
+                B::BannerRecipients
+            },
+            &all,
+        );
+        h.raw(" ").text(&line);
+        let us = config.recipients(true);
+        if us.len() == all.len() {
+            h.raw(" ").msg(if one {
+                B::BannerTransferAllOne
+            } else {
+                B::BannerTransferAll
+            });
+        } else if !us.is_empty() {
+            let line = sentence(
+                if us.len() == 1 {
+                    B::BannerTransferSomeOne
+                } else {
+                    B::BannerTransferSome
+                },
+                &us,
+            );
+            h.raw(" ").text(&line);
+        }
+    }
+    let months = config.lifetime_months;
+    let duration = if months == 1 {
+        text(lang, B::DurationMonth)
+    } else {
+        format(lang, B::DurationMonths, &[(Var::N, &num::decimal(months.into()))])
+    };
+    let line = format(lang, B::BannerLifetime, &[(Var::Duration, &duration)]);
+    h.raw(" ").text(&line);
+}
+
+fn policy_link(h: &mut Html, config: &SiteConfig) {
     let policy = config.privacy_policy_url(h.lang);
-    h.raw(r#"<p id="dc-text">"#)
-        .msg(msg)
-        .raw(r#" <a href=""#)
+    h.raw(r#" <a href=""#)
         .text(policy)
         .raw(r#"">"#)
         .msg(B::BannerPolicyLink)
@@ -185,7 +280,9 @@ fn banner(h: &mut Html, session: &Session) {
     languages(h);
     h.raw("</div>");
     notices(h, session.gpc(), session.policy_changed());
-    intro(h, session.config(), B::BannerText);
+    h.raw(r#"<p id="dc-text">"#).msg(B::BannerText);
+    recipients(h, session.config());
+    policy_link(h, session.config());
     h.raw(r#"<div class="dc-actions">"#)
         .button("accept-all", B::ButtonAcceptAll)
         .button("reject-all", B::ButtonRejectAll)
@@ -193,11 +290,12 @@ fn banner(h: &mut Html, session: &Session) {
         .raw("</div></section>");
 }
 
-/// The settings layer: a modal dialog with a switch, description, services
-/// and cookie declaration per category.
+/// The settings layer: a modal dialog with, per category, a switch for the
+/// whole category, each of its services with a switch of its own, who
+/// receives data and the cookies each sets.
 pub fn settings(view: &SettingsView<'_>) -> String {
     let mut html = Html {
-        out: String::with_capacity(8192),
+        out: String::with_capacity(16384),
         lang: view.lang,
     };
     let h = &mut html;
@@ -213,7 +311,8 @@ pub fn settings(view: &SettingsView<'_>) -> String {
         .raw("</button></div>");
     languages(h);
     notices(h, view.gpc, view.policy_changed);
-    intro(h, view.config, D::SettingsText);
+    h.raw(r#"<p id="dc-text">"#).msg(D::SettingsText);
+    policy_link(h, view.config);
     h.raw(r#"<ul class="dc-cats">"#);
     for category in Category::ALL {
         category_item(h, view, category);
@@ -221,7 +320,7 @@ pub fn settings(view: &SettingsView<'_>) -> String {
     h.raw("</ul>");
     if let Some(id) = view.id {
         let line = format(h.lang, D::SettingsConsentId, &[(Var::Id, id)]);
-        h.raw(r#"<p class="dc-id">"#).text(&line);
+        h.raw(r#"<p class="dc-id">"#).text(&line).raw(" ").msg(D::ConsentIdNote);
         receipt_link(h, view.receipt, id);
         h.raw("</p>");
     }
@@ -242,55 +341,106 @@ fn category_texts(category: Category) -> (D, D) {
     }
 }
 
+/// The site's own declared entries of `category`.
+fn own_entries(config: &SiteConfig, category: Category) -> Vec<&Entry> {
+    config.cookies.iter().filter(|e| e.category == category).collect()
+}
+
+/// The services of `category`, with their indices.
+fn services_of(config: &SiteConfig, category: Category) -> impl Iterator<Item = (usize, &Service)> {
+    config
+        .services
+        .iter()
+        .enumerate()
+        .filter(move |(_, s)| s.category == category)
+}
+
 fn category_item(h: &mut Html, view: &SettingsView<'_>, category: Category) {
     let key = category.key();
     let (label, description) = category_texts(category);
-    let services = view.config.services(category);
-    let mut described_by = ["dc-d-", key].concat();
-    if category == Category::Necessary {
-        described_by.push_str(" dc-on-necessary");
-    }
-    if !services.is_empty() {
-        described_by.push_str(" dc-s-");
-        described_by.push_str(key);
-    }
+    let necessary = category == Category::Necessary;
     h.raw(r#"<li class="dc-cat"><div class="dc-cat-head"><label for="dc-c-"#)
         .raw(key)
         .raw(r#"">"#)
         .msg(label)
         .raw("</label>");
-    if category == Category::Necessary {
+    if necessary {
         h.raw(r#"<span class="dc-on" id="dc-on-necessary">"#)
             .msg(D::SettingsAlwaysOn)
             .raw("</span>");
     }
-    h.raw(r#"<input type="checkbox" role="switch" class="dc-switch" id="dc-c-"#)
+    // A checkbox, not a switch: it has a third, mixed state when some of
+    // the category's services are on (the edge sets `indeterminate`).
+    h.raw(r#"<input type="checkbox" class="dc-switch" id="dc-c-"#)
         .raw(key)
         .raw(r#"" data-category=""#)
         .raw(key)
-        .raw(r#"" aria-describedby=""#)
-        .raw(&described_by)
-        .raw(r#"""#);
-    if category == Category::Necessary {
+        .raw(r#"" aria-describedby="dc-d-"#)
+        .raw(key)
+        .raw(if necessary { r#" dc-on-necessary""# } else { r#"""# });
+    if necessary {
         h.raw(" checked disabled");
-    } else if view.draft.allows(category) {
-        h.raw(" checked");
+    } else {
+        match view.draft.switch(&view.config.services, category) {
+            Switch::On => h.raw(" checked"),
+            Switch::Mixed => h.raw(" data-mixed"),
+            Switch::Off => h,
+        };
     }
     h.raw(r#"></div><p class="dc-desc" id="dc-d-"#)
         .raw(key)
         .raw(r#"">"#)
         .msg(description)
         .raw("</p>");
-    if !services.is_empty() {
-        let list = services.join(", ");
-        let line = format(h.lang, D::SettingsServices, &[(Var::Services, &list)]);
-        h.raw(r#"<p class="dc-svc" id="dc-s-"#)
-            .raw(key)
-            .raw(r#"">"#)
-            .text(&line)
-            .raw("</p>");
+    let mut services = services_of(view.config, category).peekable();
+    if services.peek().is_some() {
+        h.raw(r#"<ul class="dc-svcs">"#);
+        for (i, service) in services {
+            service_item(h, view, i, service);
+        }
+        h.raw("</ul>");
     }
-    declaration_table(h, view.config, category, true);
+    declaration_table(h, &own_entries(view.config, category), true);
+    h.raw("</li>");
+}
+
+/// Who receives the data of `service`, what for, whether it may go to the
+/// United States, and the vendor's privacy policy.
+fn service_facts(h: &mut Html, service: &Service) {
+    let recipient = format(h.lang, D::ServiceRecipient, &[(Var::Company, &service.company)]);
+    let policy = format(h.lang, D::ServicePolicy, &[(Var::Company, &service.company)]);
+    let purpose = service.purpose(h.lang);
+    h.raw("<p>").text(&recipient).raw("</p><p>").text(purpose).raw("</p>");
+    if service.transfer.is_some() {
+        h.raw("<p>").msg(D::ServiceTransfer).raw("</p>");
+    }
+    h.raw(r#"<p><a href=""#)
+        .text(&service.privacy_policy)
+        .raw(r#"" target="_blank" rel="noopener">"#)
+        .text(&policy)
+        .raw("</a></p>");
+}
+
+fn service_item(h: &mut Html, view: &SettingsView<'_>, i: usize, service: &Service) {
+    let id = &service.id;
+    h.raw(r#"<li class="dc-svc"><div class="dc-cat-head"><label for="dc-s-"#)
+        .text(id)
+        .raw(r#"">"#)
+        .text(&service.name)
+        .raw(r#"</label><input type="checkbox" role="switch" class="dc-switch" id="dc-s-"#)
+        .text(id)
+        .raw(r#"" data-service=""#)
+        .text(id)
+        .raw(r#"" aria-describedby="dc-sd-"#)
+        .text(id)
+        .raw(r#"""#);
+    if view.draft.allows_service(i) {
+        h.raw(" checked");
+    }
+    h.raw(r#"></div><div class="dc-desc" id="dc-sd-"#).text(id).raw(r#"">"#);
+    service_facts(h, service);
+    h.raw("</div>");
+    declaration_table(h, &service.cookies.iter().collect::<Vec<_>>(), true);
     h.raw("</li>");
 }
 
@@ -298,6 +448,9 @@ fn category_item(h: &mut Html, view: &SettingsView<'_>, category: Category) {
 fn lifetime(lang: Lang, lifetime: Lifetime) -> String {
     let (one, many, n) = match lifetime {
         Lifetime::Session => return text(lang, D::LifetimeSession).into_owned(),
+        Lifetime::Persistent => return text(lang, D::LifetimePersistent).into_owned(),
+        Lifetime::Minutes(n) => (D::LifetimeMinute, D::LifetimeMinutes, n),
+        Lifetime::Hours(n) => (D::LifetimeHour, D::LifetimeHours, n),
         Lifetime::Days(n) => (D::LifetimeDay, D::LifetimeDays, n),
         Lifetime::Months(n) => (D::LifetimeMonth, D::LifetimeMonths, n),
         Lifetime::Years(n) => (D::LifetimeYear, D::LifetimeYears, n),
@@ -309,10 +462,9 @@ fn lifetime(lang: Lang, lifetime: Lifetime) -> String {
     }
 }
 
-/// The declared cookies and storage of `category` as a table; in a
-/// `<details>` that starts closed when `folded`.
-fn declaration_table(h: &mut Html, config: &SiteConfig, category: Category, folded: bool) {
-    let entries: Vec<&Entry> = config.cookies.iter().filter(|e| e.category == category).collect();
+/// Declared cookies and storage as a table; in a `<details>` that starts
+/// closed when `folded`. Nothing for no entries.
+fn declaration_table(h: &mut Html, entries: &[&Entry], folded: bool) {
     if entries.is_empty() {
         return;
     }
@@ -338,8 +490,10 @@ fn declaration_table(h: &mut Html, config: &SiteConfig, category: Category, fold
         let kind = match (e.kind, e.party) {
             (Kind::Cookie, Party::First) => D::DeclarationCookieFirst,
             (Kind::Cookie, Party::Third) => D::DeclarationCookieThird,
-            (Kind::LocalStorage, _) => D::DeclarationLocalStorage,
-            (Kind::SessionStorage, _) => D::DeclarationSessionStorage,
+            (Kind::LocalStorage, Party::First) => D::DeclarationLocalStorage,
+            (Kind::LocalStorage, Party::Third) => D::DeclarationLocalStorageThird,
+            (Kind::SessionStorage, Party::First) => D::DeclarationSessionStorage,
+            (Kind::SessionStorage, Party::Third) => D::DeclarationSessionStorageThird,
         };
         let life = lifetime(h.lang, e.lifetime);
         let purpose = e.purpose(h.lang);
@@ -362,30 +516,82 @@ fn declaration_table(h: &mut Html, config: &SiteConfig, category: Category, fold
 }
 
 /// The date of `t` as people write it in `lang`: 23.11.2026 in Finnish,
-/// 2026-11-23 in Swedish and English.
+/// 23 November 2026 in English, 23 november 2026 in Swedish.
 fn date(lang: Lang, t: Timestamp) -> String {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const SV: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
     let (y, m, d) = t.date();
     let mut out = String::new();
-    if lang == Lang::Fi {
-        for (n, sep) in [(d, "."), (m, "."), (y, "")] {
-            num::push_padded(&mut out, n.into(), 1);
-            out.push_str(sep);
+    num::push_padded(&mut out, d.into(), 1);
+    let month = (m as usize).clamp(1, 12) - 1;
+    match lang {
+        Lang::Fi => {
+            out.push('.');
+            num::push_padded(&mut out, m.into(), 1);
+            out.push('.');
         }
-    } else {
-        for (n, width, sep) in [(y, 4, "-"), (m, 2, "-"), (d, 2, "")] {
-            num::push_padded(&mut out, n.into(), width);
-            out.push_str(sep);
+        Lang::En | Lang::Sv => {
+            out.push(' ');
+            out.push_str(if lang == Lang::En { EN[month] } else { SV[month] });
+            out.push(' ');
         }
     }
+    num::push_padded(&mut out, y.into(), 4);
     out
 }
 
+/// How a decision stands for a category, in words.
+fn state(consent: Consent, config: &SiteConfig, category: Category) -> D {
+    match consent.switch(&config.services, category) {
+        _ if category == Category::Necessary => D::DeclarationAllowed,
+        Switch::On => D::DeclarationAllowed,
+        Switch::Off => D::DeclarationRefused,
+        Switch::Mixed => D::DeclarationPartly,
+    }
+}
+
+fn state_of(h: &mut Html, msg: D) {
+    h.raw(r#" <span class="dc-state">("#).msg(msg).raw(")</span>");
+}
+
 /// The page's `data-consent-declaration` element: the visitor's current
-/// choice, consent id and date, the full declaration by category, and
-/// buttons to change or withdraw the choice.
-pub fn declaration(config: &SiteConfig, lang: Lang, record: Option<&ConsentRecord>, receipt: Option<&str>) -> String {
+/// choice, consent id and date, buttons to change or withdraw it, and the
+/// full declaration by category and service. With the record comes what it
+/// allows against the config's services.
+pub fn declaration(
+    config: &SiteConfig,
+    lang: Lang,
+    record: Option<(&ConsentRecord, Consent)>,
+    receipt: Option<&str>,
+) -> String {
     let mut h = Html {
-        out: String::with_capacity(8192),
+        out: String::with_capacity(16384),
         lang,
     };
     let code = h.lang.code();
@@ -395,14 +601,14 @@ pub fn declaration(config: &SiteConfig, lang: Lang, record: Option<&ConsentRecor
         .msg(D::DeclarationTitle)
         .raw("</h2>");
     match record {
-        Some(record) => {
+        Some((record, _)) => {
             let when = date(h.lang, record.last_decision);
             let line = format(
                 h.lang,
                 D::DeclarationChoice,
                 &[(Var::Date, &when), (Var::Id, record.id.as_str())],
             );
-            h.raw("<p>").text(&line);
+            h.raw("<p>").text(&line).raw(" ").msg(D::ConsentIdNote);
             receipt_link(&mut h, receipt, record.id.as_str());
             h.raw("</p>");
         }
@@ -410,42 +616,68 @@ pub fn declaration(config: &SiteConfig, lang: Lang, record: Option<&ConsentRecor
             h.raw("<p>").msg(D::DeclarationNone).raw("</p>");
         }
     }
-    let allowed = record.map(|r| r.choices);
-    for category in Category::ALL {
-        let (label, description) = category_texts(category);
-        h.raw("<h3>").msg(label);
-        if let Some(choices) = allowed {
-            let state = if choices.allows(category) {
-                D::DeclarationAllowed
-            } else {
-                D::DeclarationRefused
-            };
-            h.raw(r#" <span class="dc-state">("#).msg(state).raw(")</span>");
-        }
-        h.raw("</h3><p>").msg(description).raw("</p>");
-        declaration_table(&mut h, config, category, false);
-    }
+    // The buttons next to the choice they change, before the long tables.
     h.raw(r#"<div class="dc-actions">"#)
         .button("settings", D::DeclarationChange);
     if record.is_some() {
         h.button("withdraw", D::DeclarationWithdraw);
     }
-    h.raw("</div></section>");
+    h.raw("</div>");
+    let allowed = record.map(|(_, consent)| consent);
+    for category in Category::ALL {
+        let (label, description) = category_texts(category);
+        h.raw("<h3>").msg(label);
+        if let Some(consent) = allowed {
+            state_of(&mut h, state(consent, config, category));
+        }
+        h.raw("</h3><p>").msg(description).raw("</p>");
+        let mut any_service = false;
+        for (i, service) in services_of(config, category) {
+            any_service = true;
+            h.raw("<h4>").text(&service.name);
+            if let Some(consent) = allowed {
+                let msg = if consent.allows_service(i) {
+                    D::DeclarationAllowed
+                } else {
+                    D::DeclarationRefused
+                };
+                state_of(&mut h, msg);
+            }
+            h.raw("</h4>");
+            service_facts(&mut h, service);
+            declaration_table(&mut h, &service.cookies.iter().collect::<Vec<_>>(), false);
+        }
+        let own = own_entries(config, category);
+        if any_service && !own.is_empty() {
+            h.raw("<h4>").msg(D::DeclarationOwn).raw("</h4>");
+        }
+        declaration_table(&mut h, &own, false);
+    }
+    h.raw("</section>");
     h.out
 }
 
-/// The placeholder of an embed whose category is not allowed: what it is,
-/// who receives data, and the two ways to load it.
-pub fn placeholder(lang: Lang, service: &str, company: &str, category: Category) -> String {
+/// The placeholder of an embed that is not allowed: what it is, who
+/// receives data, and the two ways to load it.
+pub fn placeholder(lang: Lang, service: &str, company: &str, allow: &Allow) -> String {
     let mut h = Html {
         out: String::with_capacity(1024),
         lang,
     };
     let title = format(lang, D::EmbedTitle, &[(Var::Service, service)]);
-    let always = match category {
-        Category::Necessary | Category::Social => D::EmbedAllowSocial,
-        Category::Analytics => D::EmbedAllowAnalytics,
-        Category::Marketing => D::EmbedAllowMarketing,
+    let (action, always) = match allow {
+        Allow::Service { id } => (
+            ["allow:service:", id].concat(),
+            format(lang, D::EmbedAllowService, &[(Var::Service, service)]),
+        ),
+        Allow::Category(category) => {
+            let msg = match category {
+                Category::Necessary | Category::Social => D::EmbedAllowSocial,
+                Category::Analytics => D::EmbedAllowAnalytics,
+                Category::Marketing => D::EmbedAllowMarketing,
+            };
+            (["allow:", category.key()].concat(), text(lang, msg))
+        }
     };
     h.raw(r#"<div class="dc-embed" role="group" lang=""#)
         .raw(lang.code())
@@ -454,10 +686,10 @@ pub fn placeholder(lang: Lang, service: &str, company: &str, category: Category)
         .raw(r#""><p class="dc-embed-title">"#)
         .text(&title)
         .raw("</p><p>")
-        .text(&format(lang, D::EmbedText, &[(Var::Company, company)]))
+        .text(&one_full_stop(&format(lang, D::EmbedText, &[(Var::Company, company)])))
         .raw(r#"</p><div class="dc-actions">"#)
         .button("embed-once", D::EmbedLoadOnce)
-        .button(&["allow:", category.key()].concat(), always)
+        .button_text(&action, &always)
         .raw("</div></div>");
     h.out
 }
@@ -479,25 +711,21 @@ fn reopen(h: &mut Html) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::category::Choices;
     use crate::config::{Site, SiteConfig};
     use crate::lang::LangHints;
     use crate::session::Action;
     use crate::time::Timestamp;
 
-    fn session(lang: Lang) -> Session {
+    fn session_on(site: Site, lang: Lang) -> Session {
         let hints = LangHints {
             chosen: Some(lang),
             ..LangHints::default()
         };
-        Session::start(
-            SiteConfig::builtin(Site::DiffoFi).unwrap(),
-            None,
-            Timestamp(0),
-            hints,
-            false,
-        )
-        .0
+        Session::start(SiteConfig::builtin(site).unwrap(), None, Timestamp(0), hints, false).0
+    }
+
+    fn session(lang: Lang) -> Session {
+        session_on(Site::DiffoFi, lang)
     }
 
     fn count(haystack: &str, needle: &str) -> usize {
@@ -522,6 +750,21 @@ mod tests {
                 (action, text)
             })
             .collect()
+    }
+
+    /// The first layer's text, without tags.
+    fn words(markup: &str) -> std::string::String {
+        let mut out = std::string::String::new();
+        let mut in_tag = false;
+        for c in markup.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
     }
 
     #[test]
@@ -553,8 +796,89 @@ mod tests {
         }
     }
 
+    /// The first layer names who receives data, that it may go to the
+    /// United States, how long the choice holds and where to change it, in
+    /// every language.
     #[test]
-    fn settings_layer_has_a_labelled_switch_per_category_none_pre_ticked() {
+    fn first_layer_names_the_recipients() {
+        for (lang, expected) in [
+            (
+                Lang::En,
+                "Data about your visit then also goes to Google Ireland Limited, Meta Platforms Ireland Limited and \
+                 LinkedIn Ireland Unlimited Company. They may transfer the data to the United States under the EU–US \
+                 Data Privacy Framework. Your choice holds for 12 months. You can change or withdraw it at any time \
+                 under “Cookie settings”.",
+            ),
+            (
+                Lang::Fi,
+                "Tällöin tietoja käynnistäsi saavat myös Google Ireland Limited, Meta Platforms Ireland Limited ja \
+                 LinkedIn Ireland Unlimited Company. Ne voivat siirtää tietoja Yhdysvaltoihin EU:n ja Yhdysvaltojen \
+                 välisen tietosuojakehyksen nojalla. Valintasi on voimassa 12 kuukautta. Voit muuttaa tai perua sen \
+                 milloin tahansa kohdasta ”Evästeasetukset”.",
+            ),
+            (
+                Lang::Sv,
+                "Uppgifter om ditt besök går då även till Google Ireland Limited, Meta Platforms Ireland Limited och \
+                 LinkedIn Ireland Unlimited Company. De kan föra över uppgifterna till USA enligt ramverket för \
+                 dataskydd mellan EU och USA. Ditt val gäller i 12 månader. Du kan ändra eller återkalla det när som \
+                 helst under ”Kakinställningar”.",
+            ),
+        ] {
+            let markup = session(lang).markup();
+            assert!(words(&markup).contains(expected), "{lang:?}: {}", words(&markup));
+        }
+    }
+
+    #[test]
+    fn the_recipients_follow_the_config() {
+        let only = |json: &str, lang: Lang| {
+            let mut config = SiteConfig::builtin(Site::DiffoSolutions).unwrap();
+            config.apply_json(json).unwrap();
+            let hints = LangHints {
+                chosen: Some(lang),
+                ..LangHints::default()
+            };
+            words(&Session::start(config, None, Timestamp(0), hints, false).0.markup())
+        };
+        let insight = crate::service::tests::INSIGHT
+            .replace(r#", "transfer": "us-dpf""#, "")
+            .replace("LinkedIn Ireland Unlimited Company", "Esimerkki Oy");
+        let one_google = only(
+            r#"{"removeServices": ["meta-pixel", "facebook", "instagram", "linkedin"], "consentLifetimeMonths": 1}"#,
+            Lang::Fi,
+        );
+        assert!(
+            one_google.contains(
+                "Tällöin tietoja käynnistäsi saa myös Google Ireland Limited. Se voi siirtää tietoja Yhdysvaltoihin"
+            ),
+            "{one_google}"
+        );
+        assert!(
+            one_google.contains("Valintasi on voimassa 1 kuukauden."),
+            "{one_google}"
+        );
+        let some = only(
+            &format!(
+                r#"{{"removeServices": ["meta-pixel", "facebook", "instagram", "linkedin"], "services": [{insight}]}}"#
+            ),
+            Lang::En,
+        );
+        assert!(
+            some.contains(
+                "goes to Google Ireland Limited and Esimerkki Oy. Of them, Google Ireland Limited may transfer the data to the United States"
+            ),
+            "{some}"
+        );
+        let none = only(
+            r#"{"googleAnalytics": null, "metaPixel": null, "removeServices": ["facebook", "instagram", "linkedin", "youtube"]}"#,
+            Lang::Sv,
+        );
+        assert!(!none.contains("går då även till") && !none.contains("USA"), "{none}");
+        assert!(none.contains("Ditt val gäller i 12 månader."));
+    }
+
+    #[test]
+    fn settings_layer_has_a_labelled_switch_per_category_and_service_none_pre_ticked() {
         for lang in Lang::ALL {
             let mut s = session(lang);
             s.handle(Action::OpenSettings, Timestamp(0), [0; 16]);
@@ -569,37 +893,68 @@ mod tests {
                 );
                 assert!(markup.contains(&format!(r#"id="dc-d-{key}""#)), "{key} described");
             }
+            for service in &s.config().services {
+                let id = &service.id;
+                assert!(markup.contains(&format!(
+                    r#"<label for="dc-s-{id}">{}</label><input type="checkbox" role="switch" class="dc-switch" id="dc-s-{id}" data-service="{id}" aria-describedby="dc-sd-{id}">"#,
+                    escape(&service.name)
+                )), "{id}");
+                assert!(
+                    markup.contains(&escape(service.purpose(lang))),
+                    "{id} purpose in {lang:?}"
+                );
+                assert!(markup.contains(&format!(r#"<a href="{}" target="_blank""#, service.privacy_policy)));
+            }
             assert_eq!(count(&markup, " checked"), 1, "only necessary is on: {markup}");
             assert!(markup.contains(
                 r#"data-category="necessary" aria-describedby="dc-d-necessary dc-on-necessary" checked disabled"#
             ));
             let actions: Vec<String> = buttons(&markup).into_iter().map(|(a, _)| a).collect();
             assert_eq!(actions, ["close", "reject-all", "save", "accept-all"]);
-            assert!(markup.contains(&escape(&format(
-                lang,
-                D::SettingsServices,
-                &[(Var::Services, "Google Analytics")]
-            ))));
+            assert_eq!(
+                count(&markup, &escape(&text(lang, D::ServiceTransfer))),
+                6,
+                "every service says where data goes"
+            );
             assert!(!markup.contains("style"));
         }
     }
 
     #[test]
+    fn a_category_with_some_services_on_is_mixed() {
+        let mut s = session(Lang::En);
+        s.handle(Action::OpenSettings, Timestamp(0), [0; 16]);
+        let youtube = s.config().service_index("youtube").unwrap();
+        s.handle(Action::ToggleService(youtube, true), Timestamp(0), [0; 16]);
+        let markup = settings(&s.settings_view());
+        assert!(
+            markup.contains(r#"data-category="social" aria-describedby="dc-d-social" data-mixed>"#),
+            "{markup}"
+        );
+        assert!(markup.contains(r#"data-service="youtube" aria-describedby="dc-sd-youtube" checked>"#));
+        s.handle(Action::Toggle(Category::Social, true), Timestamp(0), [0; 16]);
+        let markup = settings(&s.settings_view());
+        assert!(markup.contains(r#"data-category="social" aria-describedby="dc-d-social" checked>"#));
+        assert_eq!(
+            count(&markup, " checked"),
+            1 + 1 + 4,
+            "necessary, social and its four services"
+        );
+    }
+
+    #[test]
     fn settings_show_the_stored_choice_after_a_decision() {
         let mut s = session(Lang::En);
-        s.handle(
-            Action::Set(Choices::NONE.with(Category::Social, true)),
-            Timestamp(0),
-            [0; 16],
-        );
+        let social = Consent::NONE.with_category(&s.config().services, Category::Social, true);
+        s.handle(Action::Set(social), Timestamp(0), [0; 16]);
         let reopen = buttons(&s.markup());
         assert_eq!(reopen.len(), 1);
         assert_eq!(reopen[0].0, "reopen");
         assert!(reopen[0].1.ends_with("<span>Cookie settings</span>"), "{reopen:?}");
         s.handle(Action::OpenSettings, Timestamp(0), [0; 16]);
         let markup = settings(&s.settings_view());
-        assert!(markup.contains(r#"data-category="social" aria-describedby="dc-d-social dc-s-social" checked>"#));
-        assert!(markup.contains(r#"data-category="analytics" aria-describedby="dc-d-analytics dc-s-analytics">"#));
+        assert!(markup.contains(r#"data-category="social" aria-describedby="dc-d-social" checked>"#));
+        assert!(markup.contains(r#"data-category="analytics" aria-describedby="dc-d-analytics">"#));
     }
 
     #[test]
@@ -627,23 +982,38 @@ mod tests {
     #[test]
     fn config_text_is_escaped() {
         let mut config = SiteConfig::builtin(Site::DiffoSe).unwrap();
-        config.apply_json(r#"{"privacyPolicy": "/p?a=1&b=\"<2>\""}"#).unwrap();
+        let evil = crate::service::tests::INSIGHT.replace("LinkedIn Ireland Unlimited Company", "<b>Evil</b> & Co");
+        config
+            .apply_json(&format!(
+                r#"{{"privacyPolicy": "/p?a=1&b=\"<2>\"", "services": [{evil}]}}"#
+            ))
+            .unwrap();
         let s = Session::start(config, None, Timestamp(0), LangHints::default(), false).0;
+        let markup = s.markup();
         assert!(
-            s.markup().contains(r#"<a href="/p?a=1&amp;b=&quot;&lt;2&gt;&quot;">"#),
-            "{}",
-            s.markup()
+            markup.contains(r#"<a href="/p?a=1&amp;b=&quot;&lt;2&gt;&quot;">"#),
+            "{markup}"
         );
+        assert!(
+            markup.contains("&lt;b&gt;Evil&lt;/b&gt; &amp; Co") && !markup.contains("<b>"),
+            "{markup}"
+        );
+        assert!(!settings(&s.settings_view()).contains("<b>"));
     }
 
     #[test]
-    fn settings_declare_every_cookie_by_category() {
+    fn settings_declare_every_cookie_under_its_service() {
         for lang in Lang::ALL {
             let mut s = session(lang);
             s.handle(Action::OpenSettings, Timestamp(0), [0; 16]);
             let markup = settings(&s.settings_view());
-            assert_eq!(count(&markup, r#"<details class="dc-decl">"#), 4, "one per category");
-            for e in &s.config().cookies {
+            let services = s.config().services.len();
+            assert_eq!(
+                count(&markup, r#"<details class="dc-decl">"#),
+                services + 1,
+                "one per service, and necessary"
+            );
+            for (_, e) in s.config().declaration() {
                 assert!(
                     markup.contains(&format!("<code>{}</code>", escape(&e.name))),
                     "{}",
@@ -659,18 +1029,22 @@ mod tests {
         s.handle(Action::OpenSettings, Timestamp(0), [0; 16]);
         let markup = settings(&s.settings_view());
         assert!(
-            markup.contains("Evästeet ja tallennetut tiedot (2)"),
-            "analytics declares two"
+            markup.contains("Evästeet ja tallennetut tiedot (3)"),
+            "Google Analytics declares three"
         );
-        assert!(markup.contains("<td>2 vuotta</td><td>Eväste, tämä sivusto</td>"));
-        assert!(markup.contains("<td>3 kuukautta</td><td>Eväste, kolmas osapuoli</td>"));
-        assert!(markup.contains("<td>1 vuosi</td>"));
+        assert!(markup.contains("<td>2 vuotta</td><td>Ensimmäisen osapuolen eväste</td>"));
+        assert!(markup.contains("<td>90 päivää</td><td>Kolmannen osapuolen eväste</td>"));
+        assert!(markup.contains("<td>24 tuntia</td>"));
+        assert!(markup.contains("<td>Kunnes poistat sen</td><td>Kolmannen osapuolen paikallinen tallennustila</td>"));
     }
 
     #[test]
     fn lifetimes_in_words() {
         for (lang, life, words) in [
             (Lang::Fi, Lifetime::Session, "Kunnes selain suljetaan"),
+            (Lang::En, Lifetime::Persistent, "Until you delete it"),
+            (Lang::Sv, Lifetime::Minutes(30), "30 minuter"),
+            (Lang::Fi, Lifetime::Hours(1), "1 tunti"),
             (Lang::Fi, Lifetime::Days(1), "1 päivä"),
             (Lang::Fi, Lifetime::Days(30), "30 päivää"),
             (Lang::Sv, Lifetime::Months(1), "1 månad"),
@@ -696,7 +1070,7 @@ mod tests {
         let gpc = Session::start(config.clone(), None, Timestamp(0), hints(), true)
             .0
             .markup();
-        assert!(gpc.contains("Global Privacy Control"));
+        assert!(gpc.contains("marketing and social media stay off unless you turn them on yourself"));
         let stored = {
             let mut s = session(Lang::En);
             s.handle(Action::AcceptAll, Timestamp(1_795_420_800_000), [0; 16])
@@ -708,13 +1082,13 @@ mod tests {
         let later = Timestamp(1_795_420_800_001);
         let changed = Session::start(revised, Some(&stored), later, hints(), false).0.markup();
         assert!(
-            changed.contains("Our privacy policy has changed since you last chose."),
+            changed.contains("Our privacy policy has changed since your last choice."),
             "{changed}"
         );
     }
 
     #[test]
-    fn after_a_decision_the_settings_show_the_consent_id_and_link_its_receipt() {
+    fn after_a_decision_the_settings_say_what_the_consent_id_is_and_link_its_receipt() {
         let mut s = session(Lang::Sv);
         assert!(
             !settings(&s.settings_view()).contains("dc-id"),
@@ -724,55 +1098,98 @@ mod tests {
         let id = s.record().unwrap().id.as_str().to_string();
         let plain = settings(&s.settings_view());
         assert!(
-            plain.contains(&format!(r#"<p class="dc-id">Ditt anonyma samtyckes-id är {id}.</p>"#)),
+            plain.contains(&format!(
+                r#"<p class="dc-id">Ditt samtyckes-id är {id}. Det är en slumpmässig kod som sparas i din webbläsare och i vår samtyckeslogg"#
+            )),
             "{plain}"
         );
+        assert!(!plain.contains("anonym"), "a stable random id is not anonymous");
         let view = SettingsView {
             receipt: Some("/consent-log/receipt/"),
             ..s.settings_view()
         };
         assert!(settings(&view).contains(&format!(
-            r#"{id}. <a href="/consent-log/receipt/{id}?lang=sv" target="_blank" rel="noopener">Se kvittot på dina val</a></p>"#
+            r#" <a href="/consent-log/receipt/{id}?lang=sv" target="_blank" rel="noopener">Se kvittot på dina val</a></p>"#
         )));
     }
 
     #[test]
-    fn the_page_declaration_shows_the_choice_id_and_date() {
+    fn the_page_declaration_shows_the_choice_by_category_and_service() {
         let mut s = session(Lang::Fi);
-        let before = declaration(s.config(), s.lang(), s.record(), None);
+        let config = s.config().clone();
+        let before = declaration(&config, s.lang(), None, None);
         assert!(before.contains("Et ole vielä tehnyt valintaa."));
         assert!(before.contains(r#"data-action="settings""#) && !before.contains(r#"data-action="withdraw""#));
-        assert_eq!(count(&before, "<table"), 4);
+        assert_eq!(count(&before, "<table"), config.services.len() + 1);
+        let youtube = config.service_index("youtube").unwrap();
         s.handle(
-            Action::Set(Choices::NONE.with(Category::Social, true)),
+            Action::Set(Consent::NONE.with_service(&config.services, youtube, true)),
             Timestamp(1_795_420_800_000),
             [9; 16],
         );
-        let after = declaration(s.config(), s.lang(), s.record(), Some("/consent-log/receipt/"));
-        let id = s.record().unwrap().id.as_str().to_string();
+        let record = s.record().unwrap();
+        let after = declaration(
+            &config,
+            s.lang(),
+            Some((record, s.allowed())),
+            Some("/consent-log/receipt/"),
+        );
+        let id = record.id.as_str().to_string();
         assert!(
             after.contains(&format!(
-                "Teit viimeisimmän valintasi 23.11.2026. Anonyymi suostumustunnisteesi on {id}."
+                "Teit viimeisimmän valintasi 23.11.2026. Suostumustunnisteesi on {id}. Se on satunnainen koodi"
             )),
             "{after}"
         );
-        assert!(after.contains(r#"Sosiaalinen media <span class="dc-state">(Sallittu)</span>"#));
+        assert!(after.contains(r#"Sosiaalinen media <span class="dc-state">(Osittain sallittu)</span>"#));
+        assert!(after.contains(r#"<h4>YouTube <span class="dc-state">(Sallittu)</span></h4>"#));
+        assert!(after.contains(r#"<h4>Facebook <span class="dc-state">(Ei sallittu)</span></h4>"#));
         assert!(after.contains(r#"Analytiikka <span class="dc-state">(Ei sallittu)</span>"#));
         assert!(after.contains(r#"data-action="withdraw""#));
         assert!(!after.contains("<details"), "the page shows the tables open");
-        assert_eq!(date(Lang::Sv, Timestamp(1_795_420_800_000)), "2026-11-23");
+    }
+
+    #[test]
+    fn dates_as_people_write_them() {
+        let t = Timestamp(1_795_420_800_000);
+        assert_eq!(date(Lang::Fi, t), "23.11.2026");
+        assert_eq!(date(Lang::En, t), "23 November 2026");
+        assert_eq!(date(Lang::Sv, t), "23 november 2026");
         assert_eq!(date(Lang::Fi, Timestamp(0)), "1.1.1970");
+        let sv = declaration(&SiteConfig::builtin(Site::DiffoSe).unwrap(), Lang::Sv, None, None);
+        assert!(sv.contains("Du har inte gjort något val ännu."));
+    }
+
+    #[test]
+    fn a_name_ending_in_a_full_stop_ends_the_sentence_once() {
+        assert_eq!(
+            one_full_stop("from Vimeo.com, Inc.. If you"),
+            "from Vimeo.com, Inc. If you"
+        );
+        assert_eq!(one_full_stop("Wait... and. Then."), "Wait... and. Then.");
+        assert_eq!(one_full_stop("a.b"), "a.b");
+        let p = placeholder(Lang::En, "Vimeo", "Vimeo.com, Inc.", &Allow::Category(Category::Social));
+        assert!(
+            p.contains("<p>This content comes from Vimeo.com, Inc. If you load it, Vimeo.com, Inc. receives"),
+            "{p}"
+        );
     }
 
     #[test]
     fn placeholders_name_the_service_and_company() {
-        let p = placeholder(Lang::Sv, "YouTube", "Google <Ireland> Limited", Category::Social);
+        let youtube = Allow::Service { id: "youtube".into() };
+        let p = placeholder(Lang::Sv, "YouTube", "Google <Ireland> Limited", &youtube);
         assert!(p.contains(r#"aria-label="Innehåll från YouTube""#));
         assert!(p.contains("Innehållet kommer från Google &lt;Ireland&gt; Limited."));
         assert!(p.contains(r#"data-action="embed-once">Ladda det här en gång</button>"#));
-        assert!(p.contains(r#"data-action="allow:social">Tillåt alltid sociala medier</button>"#));
-        let m = placeholder(Lang::Fi, "Esimerkki", "Esimerkki Oy", Category::Marketing);
+        assert!(p.contains(r#"data-action="allow:service:youtube">Tillåt alltid YouTube</button>"#));
+        let m = placeholder(
+            Lang::Fi,
+            "Google Maps",
+            "Google Ireland Limited",
+            &Allow::Category(Category::Marketing),
+        );
         assert!(m.contains(r#"data-action="allow:marketing">Salli markkinointi aina</button>"#));
-        assert!(m.contains("Esimerkki-sisältö"));
+        assert!(m.contains("Sisältöä palvelusta Google Maps"), "{m}");
     }
 }

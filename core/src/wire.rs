@@ -12,12 +12,13 @@
 //! Reading is still careful: any malformed input is `None`, never a panic.
 
 use crate::category::Category;
-use crate::config::{Setting, SocialPlugins};
+use crate::config::Setting;
 use crate::declaration::{Entry, Kind, Lifetime, Party};
 use crate::lang::Lang;
 use crate::prelude::*;
+use crate::service::{Integration, Service, Transfer};
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 /// Encodes settings.
 pub fn encode(settings: &[Setting]) -> Vec<u8> {
@@ -35,35 +36,18 @@ pub fn encode(settings: &[Setting]) -> Vec<u8> {
             }
             Setting::GoogleAnalytics(id) => w.tag(4).opt_str(id.as_deref()),
             Setting::MetaPixel(id) => w.tag(5).opt_str(id.as_deref()),
-            Setting::SocialPlugins(p) => w
-                .tag(6)
-                .u8(u8::from(p.facebook) | u8::from(p.instagram) << 1 | u8::from(p.linkedin) << 2),
-            Setting::ConsentLifetimeMonths(n) => w.tag(7).u32(*n),
-            Setting::ReloadOnWithdraw(b) => w.tag(8).u8(u8::from(*b)),
-            Setting::MetaAutomaticMatching(b) => w.tag(9).u8(u8::from(*b)),
-            Setting::Cookies(entries) => {
-                w.tag(10).u32(entries.len() as u32);
-                for e in entries {
-                    w.u8(Category::ALL.iter().position(|c| *c == e.category).unwrap_or(0) as u8);
-                    w.u8(match e.kind {
-                        Kind::Cookie => 0,
-                        Kind::LocalStorage => 1,
-                        Kind::SessionStorage => 2,
-                    });
-                    w.u8(u8::from(e.party == Party::Third));
-                    let (unit, n) = match e.lifetime {
-                        Lifetime::Session => (0, 0),
-                        Lifetime::Days(n) => (1, n),
-                        Lifetime::Months(n) => (2, n),
-                        Lifetime::Years(n) => (3, n),
-                    };
-                    w.u8(unit).u32(n).str(&e.name).str(&e.provider);
-                    for p in &e.purpose {
-                        w.str(p);
-                    }
+            Setting::Services(services) => {
+                w.tag(6).u32(services.len() as u32);
+                for service in services {
+                    w.service(service);
                 }
                 &mut w
             }
+            Setting::RemoveServices(ids) => w.tag(11).strs(ids),
+            Setting::ConsentLifetimeMonths(n) => w.tag(7).u32(*n),
+            Setting::ReloadOnWithdraw(b) => w.tag(8).u8(u8::from(*b)),
+            Setting::MetaAutomaticMatching(b) => w.tag(9).u8(u8::from(*b)),
+            Setting::Cookies(entries) => w.tag(10).entries(entries),
         };
     }
     w.0
@@ -97,6 +81,59 @@ impl Writer {
             None => self.u8(0),
         }
     }
+    fn strs(&mut self, items: &[String]) -> &mut Self {
+        self.u32(items.len() as u32);
+        for item in items {
+            self.str(item);
+        }
+        self
+    }
+    fn category(&mut self, c: Category) -> &mut Self {
+        self.u8(Category::ALL.iter().position(|x| *x == c).unwrap_or(0) as u8)
+    }
+    fn entries(&mut self, entries: &[Entry]) -> &mut Self {
+        self.u32(entries.len() as u32);
+        for e in entries {
+            self.category(e.category);
+            self.u8(match e.kind {
+                Kind::Cookie => 0,
+                Kind::LocalStorage => 1,
+                Kind::SessionStorage => 2,
+            });
+            self.u8(u8::from(e.party == Party::Third));
+            let (unit, n) = match e.lifetime {
+                Lifetime::Session => (0, 0),
+                Lifetime::Days(n) => (1, n),
+                Lifetime::Months(n) => (2, n),
+                Lifetime::Years(n) => (3, n),
+                Lifetime::Persistent => (4, 0),
+                Lifetime::Minutes(n) => (5, n),
+                Lifetime::Hours(n) => (6, n),
+            };
+            self.u8(unit).u32(n).str(&e.name).str(&e.provider);
+            for p in &e.purpose {
+                self.str(p);
+            }
+        }
+        self
+    }
+    fn service(&mut self, s: &Service) -> &mut Self {
+        self.str(&s.id).str(&s.name).str(&s.company).category(s.category);
+        for p in &s.purpose {
+            self.str(p);
+        }
+        self.str(&s.privacy_policy);
+        self.u8(match s.transfer {
+            None => 0,
+            Some(Transfer::UsDpf) => 1,
+        });
+        self.entries(&s.cookies).strs(&s.scripts).strs(&s.hosts);
+        self.u8(match s.integration {
+            None => 0,
+            Some(Integration::GoogleTag) => 1,
+            Some(Integration::MetaPixel) => 2,
+        })
+    }
 }
 
 /// Decodes settings written by [`encode`] of the same build.
@@ -114,24 +151,18 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<Setting>> {
             4 => Setting::GoogleAnalytics(r.opt_str()?),
             5 => Setting::MetaPixel(r.opt_str()?),
             6 => {
-                let bits = r.u8()?;
-                Setting::SocialPlugins(SocialPlugins {
-                    facebook: bits & 1 != 0,
-                    instagram: bits & 2 != 0,
-                    linkedin: bits & 4 != 0,
-                })
+                let count = r.u32()?;
+                let mut services = Vec::new();
+                for _ in 0..count {
+                    services.push(r.service()?);
+                }
+                Setting::Services(services)
             }
             7 => Setting::ConsentLifetimeMonths(r.u32()?),
             8 => Setting::ReloadOnWithdraw(r.u8()? != 0),
             9 => Setting::MetaAutomaticMatching(r.u8()? != 0),
-            10 => {
-                let count = r.u32()?;
-                let mut entries = Vec::new();
-                for _ in 0..count {
-                    entries.push(r.entry()?);
-                }
-                Setting::Cookies(entries)
-            }
+            10 => Setting::Cookies(r.entries()?),
+            11 => Setting::RemoveServices(r.strs()?),
             _ => return None,
         };
         out.push(setting);
@@ -172,8 +203,27 @@ impl Reader<'_> {
             _ => None,
         }
     }
+    fn strs(&mut self) -> Option<Vec<String>> {
+        let count = self.u32()?;
+        let mut out = Vec::new();
+        for _ in 0..count {
+            out.push(self.str()?);
+        }
+        Some(out)
+    }
+    fn category(&mut self) -> Option<Category> {
+        Category::ALL.get(usize::from(self.u8()?)).copied()
+    }
+    fn entries(&mut self) -> Option<Vec<Entry>> {
+        let count = self.u32()?;
+        let mut out = Vec::new();
+        for _ in 0..count {
+            out.push(self.entry()?);
+        }
+        Some(out)
+    }
     fn entry(&mut self) -> Option<Entry> {
-        let category = *Category::ALL.get(usize::from(self.u8()?))?;
+        let category = self.category()?;
         let kind = match self.u8()? {
             0 => Kind::Cookie,
             1 => Kind::LocalStorage,
@@ -188,6 +238,9 @@ impl Reader<'_> {
             1 => Lifetime::Days(n),
             2 => Lifetime::Months(n),
             3 => Lifetime::Years(n),
+            4 => Lifetime::Persistent,
+            5 => Lifetime::Minutes(n),
+            6 => Lifetime::Hours(n),
             _ => return None,
         };
         Some(Entry {
@@ -198,6 +251,30 @@ impl Reader<'_> {
             name: self.str()?,
             provider: self.str()?,
             purpose: [self.str()?, self.str()?, self.str()?],
+        })
+    }
+    fn service(&mut self) -> Option<Service> {
+        Some(Service {
+            id: self.str()?,
+            name: self.str()?,
+            company: self.str()?,
+            category: self.category()?,
+            purpose: [self.str()?, self.str()?, self.str()?],
+            privacy_policy: self.str()?,
+            transfer: match self.u8()? {
+                0 => None,
+                1 => Some(Transfer::UsDpf),
+                _ => return None,
+            },
+            cookies: self.entries()?,
+            scripts: self.strs()?,
+            hosts: self.strs()?,
+            integration: match self.u8()? {
+                0 => None,
+                1 => Some(Integration::GoogleTag),
+                2 => Some(Integration::MetaPixel),
+                _ => return None,
+            },
         })
     }
 }
@@ -222,9 +299,10 @@ mod tests {
 
     #[test]
     fn overrides_round_trip() {
-        let settings =
-            parse_settings(r#"{"metaPixel": null, "privacyPolicy": {"sv": "/p"}, "socialPlugins": ["instagram"]}"#)
-                .unwrap();
+        let settings = parse_settings(
+            r#"{"metaPixel": null, "privacyPolicy": {"sv": "/p"}, "removeServices": ["instagram", "youtube"]}"#,
+        )
+        .unwrap();
         assert_eq!(decode(&encode(&settings)), Some(settings));
         assert_eq!(decode(&encode(&[])), Some(vec![]));
     }

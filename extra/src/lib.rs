@@ -6,7 +6,12 @@
 //! - **checking a `data-config`**: checking a JSON config takes more code
 //!   than the rest of the banner; `check` turns the config's text into its
 //!   settings in the compact form the banner reads
-//!   (`diffo_consent_core::wire`), or the sentence that says what is wrong;
+//!   (`diffo_consent_core::wire`), or the sentence that says what is wrong.
+//!   Its input is the page's site (the script tag's `data-site`, else the
+//!   host), a newline, and the config's text: the settings are checked on
+//!   top of that site's built-in config, as the banner will apply them (a
+//!   service to remove must exist, the result must be a config the banner
+//!   can run);
 //! - **rendering the views that are not the first layer**: `render` turns a
 //!   view model from the banner (the settings layer, a
 //!   `data-consent-declaration` element, an embed) into markup, and `css`
@@ -42,13 +47,22 @@ fn answer(result: Result<Vec<u8>, String>) -> Vec<u8> {
     out
 }
 
-/// Checks a config's text: its settings, or what is wrong.
-pub fn check(text: &[u8]) -> Vec<u8> {
+/// Checks a config's text for a site (see the module docs): its settings,
+/// or what is wrong.
+pub fn check(input: &[u8]) -> Vec<u8> {
     answer(
-        core::str::from_utf8(text)
+        core::str::from_utf8(input)
             .map_err(|_| String::from("invalid config: the file is not UTF-8 text"))
-            .and_then(|text| parse_settings(text).map_err(|e| e.message()))
-            .map(|settings| wire::encode(&settings)),
+            .and_then(|input| {
+                let (site, text) = input.split_once('\n').unwrap_or(("", input));
+                let settings = parse_settings(text).map_err(|e| e.message())?;
+                // An unknown site fails in the banner, with its own message.
+                if let Some(site) = Site::from_hostname(site) {
+                    let mut config = builtin(site).ok_or_else(|| String::from("the built-in config cannot be read"))?;
+                    config.apply_checked(settings.clone()).map_err(|e| e.message())?;
+                }
+                Ok(wire::encode(&settings))
+            }),
     )
 }
 
@@ -143,7 +157,7 @@ mod tests {
 
     #[test]
     fn check_answers_settings_or_the_problem() {
-        let ok = check(br#"{"revision": 2, "metaPixel": null}"#);
+        let ok = check(b"diffo.fi\n{\"revision\": 2, \"metaPixel\": null}");
         assert_eq!(ok[0], 0);
         assert_eq!(
             wire::decode(&ok[1..]),
@@ -151,14 +165,20 @@ mod tests {
         );
         for (text, message) in [
             (
-                &b"{\"revision\": \"2\"}"[..],
+                &b"diffo.fi\n{\"revision\": \"2\"}"[..],
                 "invalid config: `revision` must be a whole number, got a string",
             ),
             (
-                b"<html>",
+                b"diffo.fi\n<html>",
                 "invalid config: invalid JSON at byte 0: unexpected character",
             ),
-            (b"{\"a\": \xff}", "invalid config: the file is not UTF-8 text"),
+            (b"diffo.fi\n{\"a\": \xff}", "invalid config: the file is not UTF-8 text"),
+            // Checked against the site's built-in config.
+            (
+                b"www.diffo.se\n{\"removeServices\": [\"vimeo\"]}",
+                "invalid config: `removeServices[0]` names \"vimeo\", which is not a service of this site (it has \
+                 google-analytics, meta-pixel, facebook, instagram, linkedin, youtube)",
+            ),
         ] {
             let out = check(text);
             assert_eq!(out[0], 1);
@@ -175,16 +195,21 @@ mod tests {
 
     #[test]
     fn render_answers_markup_or_the_problem() {
-        let model = r#"{"view":"settings","site":"diffo.fi","lang":"en","draft":1,"gpc":false,"policyChanged":false}"#;
+        let model =
+            r#"{"view":"settings","site":"diffo.fi","lang":"en","draft":"1.1","gpc":false,"policyChanged":false}"#;
         let out = render(&request(&[], model));
         assert_eq!(out[0], 0);
         let html = String::from_utf8(out[1..].to_vec()).unwrap();
-        assert!(html.contains(r#"data-category="analytics" aria-describedby="dc-d-analytics dc-s-analytics" checked>"#));
+        assert!(
+            html.contains(r#"data-category="analytics" aria-describedby="dc-d-analytics" checked>"#),
+            "{html}"
+        );
         // The built-in declaration with its texts, which the banner leaves out.
-        assert!(html.contains("Tells visitors apart for visitor statistics."));
-        let checked = check(br#"{"socialPlugins": []}"#);
+        assert!(html.contains("Gives your browser a random identifier so that your visits can be counted"));
+        let checked = check(b"diffo.fi\n{\"removeServices\": [\"facebook\"]}");
+        assert_eq!(checked[0], 0);
         let html = String::from_utf8(render(&request(&checked[1..], model))[1..].to_vec()).unwrap();
-        assert!(!html.contains("Services: Facebook"));
+        assert!(html.contains(r#"data-service="instagram""#) && !html.contains(r#"data-service="facebook""#));
         assert_eq!(render(&[1, 0]), [&[1][..], b"the request is malformed"].concat());
         assert_eq!(render(&request(&[], "{}"))[0], 1);
     }
