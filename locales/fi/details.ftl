@@ -9,37 +9,47 @@ button-close = Sulje
 ## Asetukset.
 
 settings-title = Evästeasetukset
-settings-text = Valitse, mitkä evästeet sallit. Välttämättömät evästeet ovat aina käytössä, koska sivusto ei toimi ilman niitä.
+settings-text = Valitse, mitä sallit: koko kategorian tai palvelu kerrallaan. Välttämättömät evästeet ovat aina käytössä, koska sivusto ei toimi ilman niitä.
 settings-always-on = Aina käytössä
-# $services on luettelo palveluiden nimistä, esimerkiksi "Google Analytics, Meta Pixel".
-settings-services = Palvelut: { $services }
 category-necessary-label = Välttämättömät
-category-necessary-description = Pitävät sivuston toiminnassa ja muistavat evästevalintasi.
+category-necessary-description = Välttämättömät evästeet pitävät sivuston toiminnassa ja muistavat evästevalintasi.
 category-analytics-label = Analytiikka
-category-analytics-description = Kertovat meille, miten sivustoa käytetään, jotta voimme parantaa sitä.
+category-analytics-description = Mittaavat sivuston käyttöä: mitä sivuja katsotaan, kuinka kauan ja mistä kävijät tulevat.
 category-marketing-label = Markkinointi
-category-marketing-description = Mittaavat mainontamme tuloksia ja auttavat näyttämään sinulle kiinnostavampia mainoksia.
+category-marketing-description = Mittaavat mainostemme tehoa ja näyttävät mainoksiamme sivustolla käyneille. Yritykset käyttävät tietoja myös omaan mainontaansa.
 category-social-label = Sosiaalinen media
-category-social-description = Näyttävät sosiaalisen median painikkeet ja julkaisut. Palvelut voivat seurata sinua myös muilla sivustoilla.
-# $id on anonyymi suostumustunniste.
-settings-consent-id = Anonyymi suostumustunnisteesi on { $id }.
+category-social-description = Näyttävät sosiaalisen median painikkeet, julkaisut ja videot. Niiden takana olevat yritykset saavat tietää, millä sivulla olet, ja voivat yhdistää käynnin tiliisi niiden palvelussa.
+# $company on yritys, joka saa tietoja, esimerkiksi "Google Ireland Limited".
+service-recipient = Vastaanottaja: { $company }
+service-policy = Yrityksen { $company } tietosuojaseloste
+service-transfer = Voi siirtää tietoja Yhdysvaltoihin EU:n ja Yhdysvaltojen välisen tietosuojakehyksen nojalla.
+# $id on satunnainen suostumustunniste.
+settings-consent-id = Suostumustunnisteesi on { $id }.
+consent-id-note = Se on satunnainen koodi, joka säilytetään selaimessasi ja suostumuslokissamme todisteena valinnastasi. Sen yhteydessä ei tallenneta mitään, mistä sinut voisi tunnistaa, kuten IP-osoitettasi.
 # Linkki suostumuslokin kuittiin.
 receipt-link = Katso kuitti valinnoistasi
 
 ## Evästeseloste asetuksissa ja tietosuojasivulla.
 
-# $count on kategorian evästeiden ja tallenteiden määrä.
+# $count on evästeiden ja tallennettujen tietojen määrä.
 declaration-summary = Evästeet ja tallennetut tiedot ({ $count })
 declaration-name = Nimi
 declaration-provider = Palveluntarjoaja
 declaration-purpose = Tarkoitus
 declaration-lifetime = Säilytysaika
 declaration-type = Tyyppi
-declaration-cookie-first = Eväste, tämä sivusto
-declaration-cookie-third = Eväste, kolmas osapuoli
+declaration-cookie-first = Ensimmäisen osapuolen eväste
+declaration-cookie-third = Kolmannen osapuolen eväste
 declaration-local-storage = Selaimen paikallinen tallennustila
+declaration-local-storage-third = Kolmannen osapuolen paikallinen tallennustila
 declaration-session-storage = Selaimen istuntokohtainen tallennustila
+declaration-session-storage-third = Kolmannen osapuolen istuntokohtainen tallennustila
 lifetime-session = Kunnes selain suljetaan
+lifetime-persistent = Kunnes poistat sen
+lifetime-minute = 1 minuutti
+lifetime-minutes = { $n } minuuttia
+lifetime-hour = 1 tunti
+lifetime-hours = { $n } tuntia
 lifetime-day = 1 päivä
 lifetime-days = { $n } päivää
 lifetime-month = 1 kuukausi
@@ -48,20 +58,24 @@ lifetime-year = 1 vuosi
 lifetime-years = { $n } vuotta
 declaration-title = Evästevalintasi
 declaration-none = Et ole vielä tehnyt valintaa.
-# $date on viimeisimmän valinnan päivämäärä; $id on anonyymi suostumustunniste.
-declaration-choice = Teit viimeisimmän valintasi { $date }. Anonyymi suostumustunnisteesi on { $id }.
+# $date on viimeisimmän valinnan päivämäärä; $id on satunnainen suostumustunniste.
+declaration-choice = Teit viimeisimmän valintasi { $date }. Suostumustunnisteesi on { $id }.
 declaration-allowed = Sallittu
 declaration-refused = Ei sallittu
+declaration-partly = Osittain sallittu
+# Kategorian sivuston omat evästeet, palvelujen evästeiden jälkeen.
+declaration-own = Sivuston omat
 declaration-change = Muuta valintaasi
 declaration-withdraw = Peru suostumus
 
-## Paikkamerkit sosiaalisen median upotuksille ja painikkeille.
+## Paikkamerkit upotuksille ja palvelujen elementeille.
 
 # $service on palvelun nimi, esimerkiksi "YouTube".
-embed-title = { $service }-sisältö
+embed-title = Sisältöä palvelusta { $service }
 # $company on yritys, joka saa tietoja, esimerkiksi "Google Ireland Limited".
 embed-text = Sisällön tarjoaa { $company }. Jos lataat sen, { $company } saa tietoja käynnistäsi ja voi asettaa evästeitä.
 embed-load-once = Lataa tämä kerran
+embed-allow-service = Salli { $service } aina
 embed-allow-analytics = Salli analytiikka aina
 embed-allow-marketing = Salli markkinointi aina
 embed-allow-social = Salli sosiaalinen media aina
