@@ -92,10 +92,13 @@ test('every control has an accessible name in the visitor\'s language', async ()
     'diffosolutions.com': ['button "Accept all"', 'button "Reject all"', 'button "Settings"', 'link "Read our privacy policy"', 'group "Language"'],
     'diffo.se': ['button "Godkänn alla"', 'button "Avvisa alla"', 'button "Inställningar"', 'link "Läs vår integritetspolicy"', 'group "Språk"'],
   };
+  // Categories are checkboxes, with a mixed state when some of their
+  // services are on; each service is a switch of its own.
+  const services = ['switch "Google Analytics"', 'switch "Meta Pixel"', 'switch "Facebook"', 'switch "Instagram"', 'switch "LinkedIn"', 'switch "YouTube"'];
   const settingsNames = {
-    'diffo.fi': ['dialog "Evästeasetukset"', 'button "Sulje evästeasetukset"', 'switch "Analytiikka"', 'switch "Markkinointi"', 'switch "Sosiaalinen media"', 'button "Tallenna valinnat"'],
-    'diffosolutions.com': ['dialog "Cookie settings"', 'button "Close cookie settings"', 'switch "Analytics"', 'switch "Marketing"', 'switch "Social media"', 'button "Save my choices"'],
-    'diffo.se': ['dialog "Kakinställningar"', 'button "Stäng kakinställningar"', 'switch "Analys"', 'switch "Marknadsföring"', 'switch "Sociala medier"', 'button "Spara mina val"'],
+    'diffo.fi': ['dialog "Evästeasetukset"', 'button "Sulje evästeasetukset"', 'checkbox "Analytiikka"', 'checkbox "Markkinointi"', 'checkbox "Sosiaalinen media"', ...services, 'link "Yrityksen Google Ireland Limited tietosuojaseloste"', 'button "Tallenna valinnat"'],
+    'diffosolutions.com': ['dialog "Cookie settings"', 'button "Close cookie settings"', 'checkbox "Analytics"', 'checkbox "Marketing"', 'checkbox "Social media"', ...services, 'link "Privacy policy of Google Ireland Limited"', 'button "Save my choices"'],
+    'diffo.se': ['dialog "Kakinställningar"', 'button "Stäng kakinställningarna"', 'checkbox "Analys"', 'checkbox "Marknadsföring"', 'checkbox "Sociala medier"', ...services, 'link "Integritetspolicy för Google Ireland Limited"', 'button "Spara mina val"'],
   };
   for (const site of Object.keys(SITES)) {
     const visitor = await newVisitor(browser);
@@ -111,6 +114,42 @@ test('every control has an accessible name in the visitor\'s language', async ()
     for (const line of settingsNames[site]) assert.ok(settings.includes(line), `${site}: ${line}\n${settings}`);
     assert.ok(!/(button|link|switch|checkbox)\s*$/m.test(settings), settings);
     await visitor.close();
+  }
+});
+
+test('the first layer names who receives data, in every language, and fits a 375 × 667 phone with its three choices in view', async () => {
+  const recipients = {
+    'diffo.fi': 'Tällöin tietoja käynnistäsi saavat myös Google Ireland Limited, Meta Platforms Ireland Limited ja LinkedIn Ireland Unlimited Company. Ne voivat siirtää tietoja Yhdysvaltoihin',
+    'diffosolutions.com': 'Data about your visit then also goes to Google Ireland Limited, Meta Platforms Ireland Limited and LinkedIn Ireland Unlimited Company. They may transfer the data to the United States',
+    'diffo.se': 'Uppgifter om ditt besök går då även till Google Ireland Limited, Meta Platforms Ireland Limited och LinkedIn Ireland Unlimited Company. De kan föra över uppgifterna till USA',
+  };
+  for (const site of Object.keys(SITES)) {
+    // With Global Privacy Control the dialog has a notice more to fit.
+    for (const gpc of [false, true]) {
+      const visitor = await newVisitor(browser, { contextOptions: { viewport: { width: 375, height: 667 } } });
+      if (gpc) {
+        await visitor.context.addInitScript(() =>
+          Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
+        );
+      }
+      const page = await visitor.open(origin(site) + '/');
+      await settled(page);
+      await page.waitForTimeout(300); // the entrance animation
+      assert.ok((await control(page, '#dc-text').textContent()).includes(recipients[site]), site);
+      const dialog = await control(page, '[role=dialog]').boundingBox();
+      assert.ok(dialog.y >= 0 && dialog.y + dialog.height <= 667, `${site} gpc=${gpc}: the dialog is on the screen: ${JSON.stringify(dialog)}`);
+      for (const action of ['accept-all', 'reject-all', 'settings']) {
+        const box = await control(page, `[data-action="${action}"]`).boundingBox();
+        assert.ok(box.y >= 0 && box.y + box.height <= 667 && box.x >= 0 && box.x + box.width <= 375, `${site} gpc=${gpc}: ${action} in view: ${JSON.stringify(box)}`);
+        // Nothing covers it: a tap there reaches the button.
+        const hit = await page.evaluate(
+          ([x, y]) => document.querySelector('#diffo-consent').shadowRoot.elementFromPoint(x, y)?.getAttribute('data-action'),
+          [box.x + box.width / 2, box.y + box.height / 2],
+        );
+        assert.equal(hit, action, `${site} gpc=${gpc}: ${action} is not covered`);
+      }
+      await visitor.close();
+    }
   }
 });
 

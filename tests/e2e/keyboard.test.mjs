@@ -22,6 +22,7 @@ const focused = (page) =>
       (d.action && `action:${d.action}`) ||
       (d.lang && `lang:${d.lang}`) ||
       (d.category && `switch:${d.category}`) ||
+      (d.service && `service:${d.service}`) ||
       (el.getAttribute('role') === 'dialog' && 'dialog') ||
       (d.consentOpen !== undefined && 'page:settings-link') ||
       `${el.tagName.toLowerCase()}:${el.textContent.trim().slice(0, 30)}`
@@ -36,6 +37,16 @@ async function tabs(page, n, key = 'Tab') {
     seen.push(await focused(page));
   }
   return seen;
+}
+
+/** Presses `key` until `target` has focus, at most `max` times; returns how
+ * many presses it took. */
+async function tabTo(page, target, key = 'Tab', max = 60) {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press(key);
+    if ((await focused(page)) === target) return i;
+  }
+  throw new Error(`${target} not reached with ${max} presses of ${key}; focus is on ${await focused(page)}`);
 }
 
 /** A new visitor on `site`'s front page opens the settings layer from the
@@ -91,9 +102,14 @@ test('keyboard only: open the settings, turn on a category with Space, save with
   const { visitor, page } = await settingsByKeyboard('diffo.fi');
   assert.equal(await focused(page), 'dialog', 'focus moves into the settings layer');
   // Every control of the settings layer, in order; the disabled switch is
-  // skipped; each category's cookie declaration folds out from its summary.
+  // skipped; each category's switch comes before its services', and each
+  // service has its switch, its privacy policy and its cookie declaration,
+  // which folds out from its summary.
   const declaration = 'summary:Evästeet ja tallennetut tiedot';
-  assert.deepEqual(await tabs(page, 15), [
+  const google = 'a:Yrityksen Google Ireland Limit';
+  const meta = 'a:Yrityksen Meta Platforms Irela';
+  const linkedin = 'a:Yrityksen LinkedIn Ireland Unl';
+  const order = [
     'action:close',
     'lang:fi',
     'lang:en',
@@ -101,37 +117,63 @@ test('keyboard only: open the settings, turn on a category with Space, save with
     'a:Lue tietosuojaseloste',
     declaration,
     'switch:analytics',
+    'service:google-analytics',
+    google,
     declaration,
     'switch:marketing',
+    'service:meta-pixel',
+    meta,
     declaration,
     'switch:social',
+    'service:facebook',
+    meta,
+    declaration,
+    'service:instagram',
+    meta,
+    declaration,
+    'service:linkedin',
+    linkedin,
+    declaration,
+    'service:youtube',
+    google,
     declaration,
     'action:reject-all',
     'action:save',
     'action:accept-all',
-  ]);
+  ];
+  assert.deepEqual(await tabs(page, order.length), order);
   // Tab on the last control wraps to the first, Shift+Tab on the first wraps back.
   assert.deepEqual(await tabs(page, 1), ['action:close']);
   assert.deepEqual(await tabs(page, 1, 'Shift+Tab'), ['action:accept-all']);
-  // Back to the marketing switch and turn it on with Space.
-  assert.deepEqual(await tabs(page, 5, 'Shift+Tab'), [
-    'action:save',
-    'action:reject-all',
-    declaration,
-    'switch:social',
-    declaration,
-  ]);
-  await page.keyboard.press('Shift+Tab');
-  assert.equal(await focused(page), 'switch:marketing');
+  // Back to the marketing switch, the same way, and turn it on with Space.
+  assert.equal(await tabTo(page, 'switch:marketing', 'Shift+Tab'), order.length - 1 - order.indexOf('switch:marketing'));
   await page.keyboard.press('Space');
   assert.deepEqual(requested(visitor), []);
-  await tabs(page, 5);
-  assert.equal(await focused(page), 'action:save');
+  assert.equal(await focused(page), 'switch:marketing');
+  await tabTo(page, 'action:save');
   await page.keyboard.press('Enter');
   await idle(page);
-  assert.deepEqual((await stored(page)).categories, { necessary: true, analytics: false, marketing: true, social: false });
+  const record = await stored(page);
+  assert.deepEqual(record.categories, { necessary: true, analytics: false, marketing: true, social: false });
+  assert.equal(record.services['meta-pixel'], true, 'the category switch turned its service on');
   assert.deepEqual(requested(visitor), ['fbevents']);
   assert.equal(await focused(page), 'action:reopen', 'focus lands on the control that reopens the dialog');
+  await visitor.close();
+});
+
+test('keyboard only: one service of a category with Space', async () => {
+  const { visitor, page } = await settingsByKeyboard('diffosolutions.com');
+  await tabTo(page, 'service:linkedin');
+  await page.keyboard.press('Space');
+  assert.equal(
+    await page.evaluate(() => document.querySelector('#diffo-consent').shadowRoot.querySelector('input[data-category="social"]').indeterminate),
+    true,
+    'the category shows that some of its services are on',
+  );
+  await tabTo(page, 'action:save');
+  await page.keyboard.press('Enter');
+  await idle(page);
+  assert.deepEqual(requested(visitor), ['linkedin']);
   await visitor.close();
 });
 
@@ -166,13 +208,12 @@ test('a page link with data-consent-open reopens the settings and gets focus bac
   assert.equal(await page.evaluate(() => location.hash), '', 'the link did not navigate');
   // Accept all from the reopened settings with the keyboard (after a
   // decision, the link to the receipt comes before the buttons).
-  await tabs(page, 16);
-  assert.equal(await focused(page), 'action:accept-all');
+  await tabTo(page, 'action:accept-all');
   await page.keyboard.press('Escape');
   assert.equal(await focused(page), 'page:settings-link', 'focus returns to the link that opened the dialog');
   await page.keyboard.press('Enter');
   await settingsShown(page);
-  await tabs(page, 16);
+  await tabTo(page, 'action:accept-all');
   await page.keyboard.press('Enter');
   await idle(page);
   assert.deepEqual(requested(visitor), everything('diffo.fi'));
