@@ -6,12 +6,15 @@
 // words in English, Finnish, Swedish and German), and with none.
 //
 // Usage: node tools/audit.mjs URL [--stub-third-parties] [--json]
-//   --stub-third-parties  answer every third-party request with an empty
-//                         response, so that nothing leaves this machine
+//   --stub-third-parties  answer third-party requests locally with stubs that
+//                         set what each vendor sets (tools/vendor-stubs.mjs),
+//                         so that nothing leaves this machine
 //   --json                print the report as JSON
-// Exit status: 0 when every rule holds, 1 when one is broken, 2 on misuse.
+// Exit status: 0 when every rule holds, 1 when one is broken, 2 when the
+// audit could not run.
 
 import { launch } from './chromium.mjs';
+import { answer } from './vendor-stubs.mjs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { contrastOf, looksOf } from './page-checks.mjs';
@@ -31,6 +34,8 @@ const WORDS = {
   settings: /^(settings|cookie settings|preferences|customi[sz]e|manage|manage cookies|options|asetukset|evästeasetukset|valitse|inställningar|kakinställningar|anpassa|einstellungen)$/i,
 };
 
+const USAGE = 'usage: audit URL [--stub-third-parties] [--json]';
+
 function parseArgs(argv) {
   const args = { url: null, stub: false, json: false };
   for (const a of argv) {
@@ -38,12 +43,12 @@ function parseArgs(argv) {
     else if (a === '--json') args.json = true;
     else if (!args.url && /^https?:\/\//.test(a)) args.url = a;
     else {
-      console.error(`audit: unexpected argument ${a}\nusage: audit URL [--stub-third-parties] [--json]`);
+      console.error(`audit: unexpected argument ${a}\n${USAGE}`);
       process.exit(2);
     }
   }
   if (!args.url) {
-    console.error('usage: audit URL [--stub-third-parties] [--json]');
+    console.error(USAGE);
     process.exit(2);
   }
   return args;
@@ -62,21 +67,41 @@ function siteOf(host) {
 
 const matches = (name) => TRACKER_NAMES.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
 
-/** A fresh visitor that records third-party requests. */
+/** Whether `host` is `domain` or under it (a leading dot is ignored). */
+const under = (host, domain) => {
+  const d = domain.replace(/^\./, '');
+  return host === d || host.endsWith(`.${d}`);
+};
+
+/** Whether a cookie on `domain` is third-party for a page on `host` (of
+ * `site`): it is first-party when it belongs to the page's site, or when the
+ * page's host is under its domain (as a cookie on .fi.localhost is for
+ * diffo.fi.localhost, whose site siteOf takes to be diffo.fi.localhost). */
+const thirdParty = (domain, host, site) => siteOf(domain.replace(/^\./, '')) !== site && !under(host, domain);
+
+/** A URL as the report shows it: host, path and the start of the query. */
+const shortUrl = (url) => {
+  const u = new URL(url);
+  return u.host + u.pathname + (u.search.length > 40 ? u.search.slice(0, 40) + '…' : u.search);
+};
+
+/** A fresh visitor that records third-party requests, and with `stub`
+ * answers them with the vendors' stubs. */
 async function visitor(browser, url, stub) {
   const context = await browser.newContext({ bypassCSP: true });
   const site = siteOf(new URL(url).hostname);
   const requests = [];
-  await context.route('**/*', (route) => {
+  await context.route('**/*', async (route) => {
     const u = new URL(route.request().url());
     if (!/^https?:$/.test(u.protocol) || siteOf(u.hostname) === site) return route.continue();
-    requests.push(u.host + u.pathname + (u.search.length > 40 ? u.search.slice(0, 40) + '…' : u.search));
-    return stub ? route.fulfill({ status: 200, body: '' }) : route.continue();
+    requests.push(shortUrl(u.href));
+    if (!stub) return route.continue();
+    await answer(route, context);
   });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  return { context, page, requests, site, errors };
+  return { context, page, requests, site, host: new URL(url).hostname, errors };
 }
 
 async function open(v, url) {
@@ -92,7 +117,7 @@ async function open(v, url) {
 async function holdings(v) {
   const cookies = (await v.context.cookies()).map((c) => {
     const domain = c.domain.replace(/^\./, '');
-    const third = siteOf(domain) !== v.site;
+    const third = thirdParty(domain, v.host, v.site);
     return { name: c.name, domain, third, tracker: third || matches(c.name) };
   });
   const storage = await v.page

@@ -1,8 +1,9 @@
 // `cargo xtask audit` (tools/audit.mjs) run as a site editor runs it: as a
 // separate process, on our demo sites and on fixture pages with other
-// banners or none, served from a small local server. The fixtures break the
-// rules in known ways; the audit must name each broken rule and exit 1, and
-// pass pages that keep them.
+// banners or none, served from a small local server, with third parties
+// answered by the vendor stubs (tools/vendor-stubs.mjs), which set what the
+// vendors set. The fixtures break the rules in known ways; the audit must
+// name each broken rule and exit 1, and pass pages that keep them.
 
 import { test, before, after } from 'node:test';
 import { execFile } from 'node:child_process';
@@ -59,6 +60,11 @@ test('our demo site keeps every rule, and the report says so in plain words', as
   // Accept loads the analytics tag and the pixel; reject loads nothing.
   assert.match(stdout, /After "accept"\n {2}third-party requests: .*www\.googletagmanager\.com\/gtag\/js\?id=G-DIFFOCOM0/);
   assert.match(stdout, /After "accept"\n {2}third-party requests: .*connect\.facebook\.net\/en_US\/fbevents\.js/);
+  // Their stubs set the vendors' cookies: Google's on the site's own domain
+  // (the highest one the browser takes), Meta's plugins' on facebook.com, a
+  // third party.
+  assert.match(stdout, /After "accept"\n.*\n {2}cookies: .*_ga \([\w.]*localhost, tracker\)/);
+  assert.match(stdout, /After "accept"\n.*\n {2}cookies: .*datr \(facebook\.com, third party, tracker\)/);
   assert.match(stdout, /After "reject"\n {2}third-party requests: none/);
   assert.match(stdout, /ok {4} {2}reject looks like accept \(size, weight, colours\)/);
   assert.match(stdout, /ok {4} {2}nothing is pre-ticked: 4 switches, none on but 1 locked on \(necessary\)/);
@@ -72,9 +78,11 @@ test('a page without a banner that loads a tracker breaks the before-consent rul
   assert.equal(r.dialog, false);
   assert.deepEqual(r.broken, ['nothing third-party is requested before consent', 'no tracker cookies or storage before consent']);
   assert.deepEqual(r.phases.before.requests, ['www.googletagmanager.com/gtag/js?id=G-FIXTURE00']);
+  // The page's own _ga (on its host), and the tag's _ga, _ga_<id> and _gid
+  // (on the highest domain).
   assert.deepEqual(
-    r.phases.before.cookies.map((c) => [c.name, c.tracker]),
-    [['_ga', true]],
+    r.phases.before.cookies.map((c) => [c.name, c.tracker]).sort(),
+    [['_ga', true], ['_ga', true], ['_ga_FIXTURE00', true], ['_gid', true]],
   );
 });
 
@@ -91,6 +99,7 @@ test('a banner that breaks the rules is caught on each one', async () => {
   assert.deepEqual(r.controls, { accept: 'Accept all', reject: 'Reject all', settings: 'Settings' });
   assert.deepEqual(r.broken, [
     'nothing third-party is requested before consent',
+    'no tracker cookies or storage before consent',
     'reject looks like accept (size, weight, colours)',
     'accept and reject have text contrast of at least 4.5:1',
     'nothing is pre-ticked',
@@ -98,6 +107,8 @@ test('a banner that breaks the rules is caught on each one', async () => {
     'axe-core finds no violation in the dialog',
   ]);
   const detail = Object.fromEntries(r.rules.map((x) => [x.name, x.detail]));
+  // The pixel that loads at once sets _fbp before anyone is asked.
+  assert.equal(detail['no tracker cookies or storage before consent'], 'cookie _fbp (shop.localhost)');
   assert.match(detail['reject looks like accept (size, weight, colours)'], /fontWeight: accept 700, reject 400/);
   assert.match(detail['accept and reject have text contrast of at least 4.5:1'], /reject 1\.\d+:1/);
   assert.equal(detail['nothing is pre-ticked'], 'on: Analytics, Marketing');
@@ -114,6 +125,7 @@ test('another banner that keeps the rules passes, and its accept is seen to load
   assert.deepEqual(r.phases.reject.requests, []);
   assert.deepEqual(r.phases.accept.requests, ['www.googletagmanager.com/gtag/js?id=G-FIXTURE01']);
   assert.deepEqual(r.phases.accept.nextPage.requests, ['www.googletagmanager.com/gtag/js?id=G-FIXTURE01']);
+  assert.deepEqual(r.phases.accept.cookies.map((c) => c.name).sort(), ['_ga', '_ga_FIXTURE01', '_gid']);
   assert.deepEqual([r.second.preTicked.total, r.second.preTicked.on], [1, []]);
 });
 
