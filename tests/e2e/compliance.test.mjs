@@ -16,9 +16,15 @@ after(() => browser.close());
 const grants = (site) => {
   const s = SITES[site];
   return {
-    analytics: { vendors: [`gtag:${s.ga}`], cookies: ['_ga', `_ga_${s.ga.slice(2)}`], storage: [] },
-    marketing: { vendors: ['fbevents'], cookies: ['_fbc', '_fbp'], storage: [] },
-    social: { vendors: [`fbsdk:${s.fbLocale}`, 'instagram', 'linkedin', 'youtube'], cookies: ['li_gc'], storage: ['li_adsId'] },
+    analytics: { vendors: [`gtag:${s.ga}`], cookies: ['_ga', `_ga_${s.ga.slice(2)}`, '_gid'], storage: [] },
+    // _fbc only comes with an ad click (fbclid), which these visits are not.
+    marketing: { vendors: ['fbevents'], cookies: ['_fbp'], storage: [] },
+    // The plugins' cookies are third-party, on Meta's, Instagram's and LinkedIn's domains.
+    social: {
+      vendors: [`fbsdk:${s.fbLocale}`, 'instagram', 'linkedin', 'youtube'],
+      cookies: ['datr', 'fr', 'sb', 'csrftoken', 'mid', 'ig_did', 'bcookie', 'bscookie', 'lidc', 'li_gc'],
+      storage: [],
+    },
   };
 };
 

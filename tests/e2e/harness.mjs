@@ -3,13 +3,15 @@
 // `cargo xtask test` starts (its port is in DIFFO_PORT).
 //
 // Every request to a host that is not loopback is intercepted, recorded and
-// answered by a stub that behaves like the vendor's script: it marks that it
-// ran, snapshots the command queue it found and sets the vendor's cookie. So
-// a test sees exactly which trackers were requested and which ran.
+// answered by a stub that behaves like the vendor's script
+// (tools/vendor-stubs.mjs): it marks that it ran, snapshots the command queue
+// it found and sets the vendor's cookies, first- and third-party. So a test
+// sees exactly which trackers were requested, which ran and what they left.
 
 import { launch } from '../../tools/chromium.mjs';
+import { answer, vendorOf } from '../../tools/vendor-stubs.mjs';
 
-export { launch };
+export { launch, vendorOf };
 import assert from 'node:assert/strict';
 
 export const PORT = process.env.DIFFO_PORT;
@@ -28,59 +30,6 @@ export const origin = (site) => `http://${site}.localhost:${PORT}`;
 const isLoopback = (url) => {
   const host = new URL(url).hostname;
   return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]';
-};
-
-/** The vendor a third-party URL belongs to, as the tests name them. */
-export function vendorOf(url) {
-  const u = new URL(url);
-  if (u.hostname === 'www.googletagmanager.com' && u.pathname === '/gtag/js') return `gtag:${u.searchParams.get('id')}`;
-  if (u.hostname === 'connect.facebook.net' && u.pathname.endsWith('/fbevents.js')) return 'fbevents';
-  if (u.hostname === 'connect.facebook.net' && u.pathname.endsWith('/sdk.js')) return `fbsdk:${u.pathname.split('/')[1]}`;
-  if (u.hostname === 'www.instagram.com' && u.pathname === '/embed.js') return 'instagram';
-  if (u.hostname === 'platform.linkedin.com' && u.pathname === '/in.js') return 'linkedin';
-  if (u.hostname === 'www.youtube-nocookie.com') return 'youtube';
-  return `other:${u.href}`;
-}
-
-// What each stub does when it runs, like the real script would: record that
-// it ran, copy the queue it was given, and set the vendor's cookies: on the
-// highest domain the browser accepts, as Google Analytics and Meta do. Calls
-// that reach the vendor afterwards are logged in sessionStorage
-// ("diffo-test-log"), which survives the reload that a withdrawal causes.
-const STUB_PRELUDE = `
-  var log = function (entry) {
-    var all = JSON.parse(sessionStorage.getItem('diffo-test-log') || '[]');
-    all.push(entry);
-    sessionStorage.setItem('diffo-test-log', JSON.stringify(all));
-  };
-  var setHighest = function (name, value) {
-    var labels = location.hostname.split('.');
-    for (var i = Math.max(labels.length - 2, 0); i >= 0; i--) {
-      var domain = labels.slice(i).join('.');
-      document.cookie = name + '=' + value + '; domain=.' + domain + '; path=/; max-age=63072000';
-      if (document.cookie.split('; ').some(function (c) { return c.indexOf(name + '=') === 0; })) return;
-    }
-    document.cookie = name + '=' + value + '; path=/; max-age=63072000';
-  };
-  (window.__ran = window.__ran || []).push(STUB);
-`;
-const STUB_BODIES = {
-  gtag: `var STUB = 'gtag';${STUB_PRELUDE}
-    window.__gtagQueue = Array.from(window.dataLayer || [], (a) => JSON.stringify(a.length === undefined ? a : Array.from(a)));
-    setHighest('_ga', 'GA1.1.123.456');
-    setHighest('_ga_' + new URL(document.currentScript.src).searchParams.get('id').slice(2), 'GS1.1.789');
-    var push = window.dataLayer.push;
-    window.dataLayer.push = function (a) { log(['dataLayer', a.length === undefined ? a : Array.from(a)]); return push.apply(this, arguments); };`,
-  fbevents: `var STUB = 'fbevents';${STUB_PRELUDE}
-    window.__fbqQueue = (window.fbq && window.fbq.queue || []).map((a) => JSON.stringify(Array.from(a)));
-    setHighest('_fbp', 'fb.1.123.456');
-    document.cookie = '_fbc=fb.1.123.click; path=/; max-age=7776000';
-    window.fbq.callMethod = function () { log(['fbq', Array.from(arguments)]); };`,
-  fbsdk: `var STUB = 'fbsdk';${STUB_PRELUDE}`,
-  instagram: `var STUB = 'instagram';${STUB_PRELUDE}`,
-  linkedin: `var STUB = 'linkedin';${STUB_PRELUDE}
-    setHighest('li_gc', 'stub');
-    try { localStorage.setItem('li_adsId', 'stub'); } catch (e) { /* blocked, like the real script copes */ }`,
 };
 
 /** What the vendors' code saw after it loaded (see the stubs). */
@@ -116,10 +65,10 @@ export async function newVisitor(browser, { pages = {}, contextOptions = {} } = 
       }
       return route.continue();
     }
-    const vendor = vendorOf(url);
-    visitor.thirdParty.push(vendor);
-    const body = STUB_BODIES[vendor.split(':')[0]] || '';
-    return route.fulfill({ status: 200, contentType: 'text/javascript', body });
+    // The stub sets what the vendor would (tools/vendor-stubs.mjs), and logs
+    // what reaches it.
+    visitor.thirdParty.push(vendorOf(url));
+    return answer(route, context, { log: true });
   });
   visitor.open = async (url) => {
     const page = await context.newPage();

@@ -28,11 +28,15 @@ cargo xtask <command>
                     in headless Chromium (default 15 runs); writes
                     target/bench/bench.md; exits 1 when a target is missed
   serve [--port N]  serve the demo without building first
-  audit URL [--stub-third-parties] [--json]
+  audit URL [--declaration] [--stub-third-parties] [--json]
                     open any page in headless Chromium and report, in plain
                     words, what it loads and sets before consent, after reject
                     and after accept, and whether its consent dialog keeps the
-                    rules; exits 1 when a rule is broken
+                    rules; exits 1 when a rule is broken. With --declaration:
+                    accept everything and compare every cookie and storage
+                    key that appears with the page's declaration
+                    (window.diffoConsent.declaration()); exits 1 when a name
+                    is undeclared or declared with the wrong party
   setup             install the build and test tools only
 ";
 
@@ -68,7 +72,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs tools/audit.mjs and exits with its status (1: a rule is broken).
+/// Runs tools/audit.mjs with the arguments as given (URL, --declaration,
+/// --stub-third-parties, --json; the script checks them) and exits with its
+/// status (1: a rule is broken, 2: it could not run).
 fn audit(args: &[String]) -> ExitCode {
     let ready = tools::ensure_npm_packages().and_then(|_| tools::ensure_test_tools());
     if let Err(message) = ready {
