@@ -12,29 +12,38 @@ before(async () => {
 });
 after(() => browser.close());
 
-// What each grant loads on a demo front page, and what its vendors store.
+// What each service loads on a demo front page, and what its vendor sets.
 const grants = (site) => {
   const s = SITES[site];
   return {
-    analytics: { vendors: [`gtag:${s.ga}`], cookies: ['_ga', `_ga_${s.ga.slice(2)}`, '_gid'], storage: [] },
+    'google-analytics': { vendors: [`gtag:${s.ga}`], cookies: ['_ga', `_ga_${s.ga.slice(2)}`, '_gid'], storage: [] },
     // _fbc only comes with an ad click (fbclid), which these visits are not.
-    marketing: { vendors: ['fbevents'], cookies: ['_fbp'], storage: [] },
+    'meta-pixel': { vendors: ['fbevents'], cookies: ['_fbp'], storage: [] },
     // The plugins' cookies are third-party, on Meta's, Instagram's and LinkedIn's domains.
-    social: {
-      vendors: [`fbsdk:${s.fbLocale}`, 'instagram', 'linkedin', 'youtube'],
-      cookies: ['datr', 'fr', 'sb', 'csrftoken', 'mid', 'ig_did', 'bcookie', 'bscookie', 'lidc', 'li_gc'],
-      storage: [],
-    },
+    facebook: { vendors: [`fbsdk:${s.fbLocale}`], cookies: ['datr', 'fr', 'sb'], storage: [] },
+    instagram: { vendors: ['instagram'], cookies: ['csrftoken', 'mid', 'ig_did'], storage: [] },
+    linkedin: { vendors: ['linkedin'], cookies: ['bcookie', 'bscookie', 'lidc', 'li_gc'], storage: [] },
+    // The video of the front page.
+    youtube: { vendors: ['youtube'], cookies: [], storage: [] },
   };
+};
+
+/** The services of each category. */
+const CATEGORY = {
+  analytics: ['google-analytics'],
+  marketing: ['meta-pixel'],
+  social: ['facebook', 'instagram', 'linkedin', 'youtube'],
 };
 
 const NOTHING = { vendors: [], cookies: [], storage: [] };
 
-function expectFor(site, categories) {
+/** What `granted` (categories and service ids) may load and set, nothing more. */
+function expectFor(site, granted) {
   const all = grants(site);
   const out = { vendors: [], cookies: [], storage: [] };
-  for (const c of categories) {
-    for (const key of ['vendors', 'cookies', 'storage']) out[key].push(...all[c][key]);
+  const services = new Set(granted.flatMap((g) => CATEGORY[g] || [g]));
+  for (const id of services) {
+    for (const key of ['vendors', 'cookies', 'storage']) out[key].push(...all[id][key]);
   }
   for (const key of Object.keys(out)) out[key].sort();
   return out;
@@ -121,6 +130,18 @@ function states(site) {
       grants: [category],
     });
   }
+  for (const service of Object.keys(grants(site))) {
+    states.push({
+      name: `custom: the service ${service} alone`,
+      async act(page) {
+        await press(page, '[data-action="settings"]');
+        await settingsShown(page);
+        await control(page, `input[data-service="${service}"]`).check();
+        await press(page, '[data-action="save"]');
+      },
+      grants: [service],
+    });
+  }
   // Return visits after each decision.
   for (const [name, choices, granted] of [
     ['accept all', { analytics: true, marketing: true, social: true }, ['analytics', 'marketing', 'social']],
@@ -128,10 +149,33 @@ function states(site) {
     ['analytics alone', { analytics: true }, ['analytics']],
     ['marketing alone', { marketing: true }, ['marketing']],
     ['social alone', { social: true }, ['social']],
+    ['LinkedIn alone', { services: { linkedin: true } }, ['linkedin']],
   ]) {
     states.push({ name: `return visit after ${name}`, seed: () => recordFor(site, choices), grants: granted, returning: true });
   }
   const everything = { analytics: true, marketing: true, social: true };
+  // A record written before services (format 1) holds as its categories.
+  states.push({
+    name: 'return visit with a version-1 record of analytics and social',
+    seed: () =>
+      recordFor(site, { analytics: true, social: true }, ({ services, ...r }) => {
+        const { version, id, categories, ...rest } = r;
+        return { version: 1, id, categories, ...rest };
+      }),
+    grants: ['analytics', 'social'],
+    returning: true,
+  });
+  // A stored service the site no longer has counts as refused (here the
+  // record names "instagram" under another id); the rest holds.
+  states.push({
+    name: 'a record naming a service the site does not have',
+    seed: () =>
+      recordFor(site, { social: true }, (r) =>
+        JSON.stringify(r).replace('"instagram":true', '"retired-service":true'),
+      ),
+    grants: ['facebook', 'linkedin', 'youtube'],
+    returning: true,
+  });
   const asks = [
     ['expired record', (r) => {
       const t = new Date(Date.now() - 400 * day);
@@ -141,7 +185,9 @@ function states(site) {
     }],
     ['tampered: bad JSON', (r) => JSON.stringify(r).slice(0, -5)],
     ['tampered: wrong types', (r) => ({ ...r, categories: { ...r.categories, analytics: 'yes' } })],
-    ['tampered: unknown version', (r) => ({ ...r, version: 2 })],
+    ['tampered: unknown version', (r) => ({ ...r, version: 3 })],
+    ['tampered: a service that is not a boolean', (r) => ({ ...r, services: { ...r.services, youtube: 'yes' } })],
+    ['tampered: a service id that is no id', (r) => ({ ...r, services: { ...r.services, 'Evil <id>': true } })],
     ['tampered: an injected category', (r) => ({ ...r, categories: { ...r.categories, tracking: true } })],
     ['tampered: a future date', (r) => ({ ...r, lastDecision: inTheFuture })],
   ];

@@ -142,11 +142,11 @@ test('a Tag Manager container: no request to Google before consent, the signals 
   const { visitor, page } = await withRecipe('google-tag-manager');
   await page.waitForTimeout(300);
   assert.deepEqual(requested(visitor), []);
-  await page.evaluate(() => window.diffoConsent.acceptAll());
+  await page.evaluate(() => window.diffoConsent.set({ analytics: true }));
   await idle(page);
   assert.deepEqual(requested(visitor), ['gtm:GTM-XXXXXXX'], 'the container, and no gtag.js of its own');
   // What the container found on dataLayer when it ran, in order.
-  const queue = (await page.evaluate(() => window.__gtmQueue || window.__gtagQueue)).map((a) => JSON.parse(a));
+  const queue = (await page.evaluate(() => window.__gtmDataLayer)).map((a) => JSON.parse(a));
   const consent = queue.filter((e) => Array.isArray(e) && e[0] === 'consent');
   assert.deepEqual(consent[0].slice(0, 2), ['consent', 'default']);
   assert.deepEqual(consent[1], [

@@ -4,6 +4,7 @@
 // changed policy.
 
 import { test, before, after } from 'node:test';
+import { readFileSync } from 'node:fs';
 import {
   assert,
   launch,
@@ -27,6 +28,10 @@ before(async () => {
 });
 after(() => browser.close());
 
+/** The built-in declaration of the consent record, which a config's
+ * `cookies` replaces with the site's own entries. */
+const OWN_RECORD = JSON.parse(readFileSync(new URL('../../sites/common.json', import.meta.url), 'utf8')).cookies;
+
 /** Every cookie in the browser context, as "name@domain". */
 const allCookies = async (visitor) =>
   (await visitor.context.cookies()).map((c) => `${c.name}@${c.domain}`).sort();
@@ -44,14 +49,12 @@ test('accept, then withdraw, then reload: vendor cookies are gone on every domai
   assert.deepEqual(requested(visitor), everything('diffo.fi'));
   const before = await allCookies(visitor);
   // The stubs set their cookies as the vendors do: Google's and Meta's on the
-  // highest domain the browser accepts, one of Meta's on the host.
-  for (const name of ['_ga', '_ga_DIFFOFI00', '_fbp', '_fbc', 'li_gc']) {
+  // highest domain the browser accepts, one of Meta's on the host, and the
+  // plugins' on the vendors' own domains.
+  for (const name of ['_ga', '_ga_DIFFOFI00', '_gid', '_fbp', '_fbc', 'li_gc']) {
     assert.ok(before.some((c) => c.startsWith(`${name}@`)), `${name} was set: ${before}`);
   }
   assert.ok(before.some((c) => c.startsWith('_ga@.') && c !== '_ga@diffo.fi.localhost'), `_ga on a parent domain: ${before}`);
-  // No stub stores anything (no LinkedIn script sets li_adsId on the site), so
-  // the page stands in for a vendor that keeps a declared key.
-  await page.evaluate(() => localStorage.setItem('li_adsId', 'stub'));
   const accepted = await stored(page);
 
   // Withdraw everything from the reopened settings.
@@ -67,7 +70,6 @@ test('accept, then withdraw, then reload: vendor cookies are gone on every domai
   // The vendors' own cookies (on .facebook.com and the like) are theirs: no
   // page can delete them. Every cookie on the site's domains must go.
   assert.deepEqual(await siteCookies(visitor), [], 'every vendor cookie is gone, on every domain');
-  assert.equal(await page.evaluate(() => localStorage.getItem('li_adsId')), null);
   assert.deepEqual(requested(visitor), [], 'nothing is requested after the reload');
   assert.deepEqual(await ran(page), []);
   // Before the reload, the vendors heard the withdrawal.
@@ -119,7 +121,7 @@ test('tracker cookies already in the browser are deleted before any decision; ot
   await visitor.context.addCookies([
     { name: '_ga', value: 'GA1.1.old', domain: '.fi.localhost', path: '/' },
     { name: '_fbp', value: 'fb.1.old', domain: 'diffo.fi.localhost', path: '/' },
-    { name: 'li_sugr', value: 'old', domain: '.diffo.fi.localhost', path: '/' },
+    { name: '_gid', value: 'GA1.1.old', domain: '.diffo.fi.localhost', path: '/' },
     { name: 'session', value: 'keep', domain: 'diffo.fi.localhost', path: '/' },
   ]);
   const page = await visitor.open(url);
@@ -134,7 +136,20 @@ test('with reloadOnWithdraw off, a withdrawal deletes and revokes without reload
   const base = origin('diffo.se');
   const visitor = await newVisitor(browser, {
     pages: {
-      [`${base}/test/no-reload.json`]: { body: '{"reloadOnWithdraw": false}', contentType: 'application/json' },
+      // The site's own analytics key, declared beside the consent record.
+      [`${base}/test/no-reload.json`]: {
+        body: JSON.stringify({
+          reloadOnWithdraw: false,
+          cookies: [
+            ...OWN_RECORD,
+            {
+              category: 'analytics', name: 'diffo_ab', kind: 'localStorage', provider: 'Diffo Solutions Oy',
+              party: 'first', lifetime: '30 days', purpose: { fi: 'A/B-testi.', en: 'An A/B test.', sv: 'Ett A/B-test.' },
+            },
+          ],
+        }),
+        contentType: 'application/json',
+      },
       [`${base}/test/no-reload`]: `<!doctype html><html lang="sv"><head>
         <script src="/consent/consent.js" data-config="/test/no-reload.json" defer></script></head><body>
         <iframe data-consent="social" data-src="https://www.youtube-nocookie.com/embed/x" title="Video" width="400" height="200"></iframe>
@@ -146,11 +161,13 @@ test('with reloadOnWithdraw off, a withdrawal deletes and revokes without reload
   await page.evaluate(() => window.diffoConsent.acceptAll());
   await idle(page);
   await page.waitForFunction(() => document.querySelector('iframe').getAttribute('src'));
+  await page.evaluate(() => localStorage.setItem('diffo_ab', 'b'));
   await page.evaluate(() => (window.stillHere = true));
   await page.evaluate(() => window.diffoConsent.withdraw());
   await page.waitForTimeout(500);
   assert.equal(await page.evaluate(() => window.stillHere), true, 'no reload');
   assert.deepEqual(await siteCookies(visitor), []);
+  assert.equal(await page.evaluate(() => localStorage.getItem('diffo_ab')), null, "the site's own declared key is gone");
   // The embed went back behind its placeholder.
   await page.waitForFunction(() => document.querySelector('iframe').hidden);
   assert.equal(await page.evaluate(() => document.querySelector('iframe').getAttribute('src')), 'about:blank');
@@ -158,7 +175,7 @@ test('with reloadOnWithdraw off, a withdrawal deletes and revokes without reload
   await visitor.close();
 });
 
-test('Global Privacy Control: the dialog says so and accept all leaves marketing off, unless chosen', async () => {
+test('Global Privacy Control: the dialog says so and accept all leaves marketing and social media off, unless chosen', async () => {
   const visitor = await newVisitor(browser);
   await visitor.context.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });
@@ -168,8 +185,13 @@ test('Global Privacy Control: the dialog says so and accept all leaves marketing
   assert.match(await control(page, '.dc-notice').textContent(), /Global Privacy Control/);
   await press(page, '[data-action="accept-all"]');
   await idle(page);
-  assert.deepEqual((await stored(page)).categories, { necessary: true, analytics: true, marketing: false, social: true });
-  assert.ok(!requested(visitor).includes('fbevents'));
+  const record = await stored(page);
+  assert.deepEqual(record.categories, { necessary: true, analytics: true, marketing: false, social: false });
+  assert.deepEqual(
+    Object.keys(record.services).filter((id) => record.services[id]),
+    ['google-analytics'],
+  );
+  assert.deepEqual(requested(visitor), ['gtag:G-DIFFOCOM0']);
   // The visitor may still turn marketing on explicitly.
   await press(page, '[data-action="reopen"]');
   await settingsShown(page);
