@@ -163,18 +163,7 @@ pub fn frame(
         (None, None) => return Verdict::Invalid(["an embed has unknown category \"", attr, "\""].concat()),
     };
     match index {
-        Some(i) => {
-            let service = &config.services[i];
-            if allowed.allows_service(i) {
-                return Verdict::Show(embed);
-            }
-            Verdict::Placeholder {
-                embed,
-                allow: Allow::Service { id: service.id.clone() },
-                service: service.name.clone(),
-                company: service.company.clone(),
-            }
-        }
+        Some(i) => of_service(embed, config, i, allowed),
         None => {
             // A known category: checked above.
             let category = Category::from_key(attr).unwrap_or(Category::Social);
@@ -213,9 +202,16 @@ pub fn plugin(id: &str, config: &SiteConfig, allowed: Consent, lang: Lang) -> Ve
         service: service.id.clone(),
         scripts: service.script_urls(lang).collect(),
     };
+    of_service(embed, config, i, allowed)
+}
+
+/// `embed` of the `i`-th service: shown when `allowed` allows the service,
+/// else behind a placeholder that names it and offers to allow it.
+fn of_service(embed: Embed, config: &SiteConfig, i: usize, allowed: Consent) -> Verdict {
     if allowed.allows_service(i) {
         return Verdict::Show(embed);
     }
+    let service = &config.services[i];
     Verdict::Placeholder {
         embed,
         allow: Allow::Service { id: service.id.clone() },

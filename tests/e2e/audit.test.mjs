@@ -69,7 +69,7 @@ test('our demo site keeps every rule, and the report says so in plain words', as
   assert.match(stdout, /After "accept"\n.*\n {2}cookies: .*datr \(facebook\.com, third party, tracker\)/);
   assert.match(stdout, /After "reject"\n {2}third-party requests: none/);
   assert.match(stdout, /ok {4} {2}reject looks like accept \(size, weight, colours\)/);
-  assert.match(stdout, /ok {4} {2}nothing is pre-ticked: 4 switches, none on but 1 locked on \(necessary\)/);
+  assert.match(stdout, /ok {4} {2}nothing is pre-ticked: 10 switches, none on but 1 locked on \(necessary\)/);
   assert.match(stdout, /ok {4} {2}axe-core finds no violation in the dialog: both layers checked/);
   assert.match(stdout, /Result: every rule holds\./);
 });
