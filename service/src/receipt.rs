@@ -320,4 +320,39 @@ mod tests {
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(page.contains("Inga val har sparats"));
     }
+
+    /// The id is pseudonymous and kept in two places; the pages say so, and Finnish
+    /// calls it by one name.
+    #[test]
+    fn the_pages_say_where_the_id_is_kept() {
+        let id = ConsentId::parse(ID).unwrap();
+        let found = Found::Decisions(id, vec![recorded(DecisionKind::Custom, 1_740_830_400_000, true)]);
+        for (lang, kept) in [
+            (
+                Lang::Fi,
+                "Tunniste on tallessa selaimessasi ja tässä suostumuslokissa. Sen yhteyteen ei tallenneta mitään, \
+                 mistä sinut voisi tunnistaa: ei IP-osoitetta eikä tietoja selaimestasi tai laitteestasi.",
+            ),
+            (
+                Lang::En,
+                "The ID is kept in your browser and in this consent log. Nothing that could identify you is stored \
+                 with it: no IP address, and no user agent or other details of your browser or device.",
+            ),
+        ] {
+            let pages = [
+                render(lang, ID, &found).1,
+                render(lang, ID, &Found::Nothing).1,
+                render(lang, "x", &Found::Malformed).1,
+            ];
+            assert!(pages[0].contains(kept), "{lang:?}\n{}", pages[0]);
+            for page in &pages {
+                assert!(!page.to_lowercase().contains("anonym"), "{lang:?}\n{page}");
+                assert!(!page.contains("only in your browser"), "{page}");
+                if lang == Lang::Fi {
+                    assert!(!page.contains("tunnus") && !page.contains("Tunnus"), "{page}");
+                    assert!(page.contains("uostumustunniste"), "{page}");
+                }
+            }
+        }
+    }
 }

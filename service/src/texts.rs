@@ -89,9 +89,10 @@ pub fn endonym(lang: Lang) -> &'static str {
 
 static RECEIPT_FI: Receipt = Receipt {
     title: "Suostumuskuitti",
-    intro: "Tällä sivulla näet evästevalinnat, jotka on tallennettu tällä suostumustunnuksella. \
-            Tunnus on tallessa vain selaimessasi. Emme tallenna sen yhteyteen IP-osoitetta tai muuta tietoa, josta sinut voisi tunnistaa.",
-    id: "Suostumustunnus",
+    intro: "Tällä sivulla näet evästevalinnat, jotka on tallennettu tällä suostumustunnisteella. \
+            Tunniste on tallessa selaimessasi ja tässä suostumuslokissa. Sen yhteyteen ei tallenneta mitään, \
+            mistä sinut voisi tunnistaa: ei IP-osoitetta eikä tietoja selaimestasi tai laitteestasi.",
+    id: "Suostumustunniste",
     history: "Tallennetut valinnat, vanhin ensin",
     necessary: "Välttämättömät evästeet ovat aina käytössä, koska sivusto ei toimi ilman niitä.",
     change: "Voit muuttaa valintaasi milloin tahansa sivuston Evästeasetukset-painikkeella.",
@@ -100,12 +101,12 @@ static RECEIPT_FI: Receipt = Receipt {
     lang: "Kieli",
     layer: "Missä",
     revision: "Käytännön versio",
-    texts: "Tekstien tunniste",
+    texts: "Tekstien versio",
     categories: ["Analytiikka", "Markkinointi", "Sosiaalinen media"],
     allowed: "Sallittu",
     refused: "Ei sallittu",
-    not_found: "Tällä tunnuksella ei ole tallennettuja valintoja. Tunnus voi olla väärin, tai valinnat on poistettu säilytysajan päätyttyä.",
-    bad_id: "Tämä ei ole kelvollinen suostumustunnus.",
+    not_found: "Tällä tunnisteella ei ole tallennettuja valintoja. Tunniste voi olla virheellinen, tai valinnat on poistettu säilytysajan päätyttyä.",
+    bad_id: "Tämä ei ole kelvollinen suostumustunniste.",
     languages: "Kieli",
     lang_names: ["suomi", "englanti", "ruotsi"],
     kinds: [
@@ -126,7 +127,8 @@ static RECEIPT_FI: Receipt = Receipt {
 static RECEIPT_EN: Receipt = Receipt {
     title: "Consent receipt",
     intro: "This page shows the cookie choices recorded with this consent ID. \
-            The ID is kept only in your browser. We store no IP address or anything else with it that could identify you.",
+            The ID is kept in your browser and in this consent log. Nothing that could identify you is stored with it: \
+            no IP address, and no user agent or other details of your browser or device.",
     id: "Consent ID",
     history: "Recorded choices, oldest first",
     necessary: "Necessary cookies are always on because the site cannot work without them.",
@@ -330,13 +332,15 @@ static DASHBOARD_FI: Dashboard = Dashboard {
         "Perutut",
         "Analytiikka",
         "Markkinointi",
-        "Some",
+        "Sosiaalinen media",
     ],
-    definitions: "Päätökset = hyväksy kaikki + hylkää kaikki + omat valinnat (perutut suostumukset erikseen). \
-                  Vastausaste = päätökset / näytetyt bannerit. Muut prosentit ovat osuuksia päätöksistä; \
-                  kategorioiden prosentit kertovat, kuinka moni päätös salli kategorian. – = ei laskettavissa.",
+    definitions: "Päätökset = Hyväksy kaikki + Hylkää kaikki + Omat valinnat \
+                  (perutut suostumukset lasketaan erikseen). Vastausaste = päätökset / näytetyt bannerit. Muut prosentit ovat osuuksia päätöksistä; \
+                  kategorian prosentti kertoo, kuinka suuressa osassa päätöksistä kategoria sallittiin. \
+                  – = ei laskettavissa.",
     chart_title: "Osuudet päivittäin",
-    chart_desc: "Viivakaavio: vastausaste sekä hyväksy kaikki-, hylkää kaikki- ja omat valinnat -osuudet prosentteina päivittäin",
+    chart_desc: "Viivakaavio: vastausaste sekä niiden päätösten osuudet, joissa hyväksyttiin kaikki, hylättiin kaikki \
+                 tai tallennettiin omat valinnat, prosentteina päivittäin",
     no_data: "Valitulla rajauksella ei ole tietoja.",
     csv: "Lataa CSV",
     json: "JSON",

@@ -568,6 +568,8 @@ async fn csv_has_the_same_numbers_as_json_and_the_dashboard() {
     );
     let finnish = get_as(&h, "/dashboard?ui=fi", &session).await;
     assert!(finnish.body.contains("<html lang=\"fi\">") && finnish.body.contains("100,0\u{a0}%"));
+    assert!(finnish.body.contains("<th scope=\"col\">Sosiaalinen media</th>"));
+    assert!(!finnish.body.contains(">Some<"));
 }
 
 #[tokio::test]
