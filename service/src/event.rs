@@ -72,6 +72,21 @@ pub struct Decision {
     pub layer: Layer,
     /// The optional categories as decided (necessary is always granted).
     pub categories: Categories,
+    /// Each service as decided (format version 2), or `None` for a version 1 event,
+    /// which has no choice per service.
+    pub services: Option<Services>,
+}
+
+impl Decision {
+    /// The format version the decision came in: 2 when it names services (even none),
+    /// else 1.
+    pub fn version(&self) -> u32 {
+        if self.services.is_some() {
+            2
+        } else {
+            1
+        }
+    }
 }
 
 /// What a visitor did.
@@ -209,6 +224,85 @@ impl<'de> Deserialize<'de> for Categories {
 
 /// The optional categories' names on the wire, in the order of [`Categories`]' fields.
 pub const CATEGORY_NAMES: [&str; 3] = ["analytics", "marketing", "social"];
+
+/// A service's id as a site's config names it (`google-analytics`): 1 to
+/// [`MAX_SERVICE_ID`] lowercase ASCII letters, digits and hyphens.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceId(Arc<str>);
+
+/// The longest service id, in characters.
+pub const MAX_SERVICE_ID: usize = 40;
+
+/// The most services one decision may name.
+pub const MAX_SERVICES: usize = 64;
+
+impl ServiceId {
+    /// Reads an id strictly, or `None`.
+    pub fn parse(text: &str) -> Option<ServiceId> {
+        let ok = (1..=MAX_SERVICE_ID).contains(&text.len())
+            && text
+                .bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+        ok.then(|| ServiceId(Arc::from(text)))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ServiceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The services a decision names, each granted or refused: at most [`MAX_SERVICES`],
+/// each once, in the order of their ids (so that receipts and counts list them the same
+/// way whatever order the banner wrote).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Services(Vec<(ServiceId, bool)>);
+
+impl Services {
+    /// The services of `pairs`, or what is wrong with them: more than [`MAX_SERVICES`],
+    /// or an id twice.
+    pub fn new(mut pairs: Vec<(ServiceId, bool)>) -> Result<Services, String> {
+        if pairs.len() > MAX_SERVICES {
+            return Err(format!("more than {MAX_SERVICES} services"));
+        }
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(twice) = pairs.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(format!("duplicate service `{}`", twice[0].0));
+        }
+        Ok(Services(pairs))
+    }
+
+    /// Each service and whether it was granted, in the order of their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (&ServiceId, bool)> {
+        self.0.iter().map(|(id, granted)| (id, *granted))
+    }
+
+    /// The services granted.
+    pub fn granted(&self) -> impl Iterator<Item = &ServiceId> {
+        self.iter().filter(|(_, granted)| *granted).map(|(id, _)| id)
+    }
+
+    /// The services refused.
+    pub fn refused(&self) -> impl Iterator<Item = &ServiceId> {
+        self.iter().filter(|(_, granted)| !*granted).map(|(id, _)| id)
+    }
+
+    /// How many services.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no service is named (a site without services).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// A consent id: a UUID version 4, lowercase and hyphenated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -383,6 +477,7 @@ pub fn parse(body: &[u8], sites: &dyn Sites) -> Result<Event, String> {
         context,
         layer,
         categories,
+        services: None,
     }))
 }
 

@@ -237,6 +237,7 @@ mod tests {
                 marketing: false,
                 social: false,
             },
+            services: None,
         }
     }
 

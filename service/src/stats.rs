@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Map, Value};
 
 use crate::config::Config;
-use crate::event::{DecisionKind, Event, Sites};
+use crate::event::{DecisionKind, Event, ServiceId, Services, Sites};
 use crate::lang::Lang;
 use crate::store::{DailyRow, StatsQuery};
 use crate::time::Day;
@@ -29,7 +29,7 @@ pub const MAX_RANGE_DAYS: i64 = 5 * 365 + 2;
 pub const DEFAULT_RANGE_DAYS: i64 = 30;
 
 /// What happened on one day, site and language (or a sum of those).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Banners shown.
     pub shown: u64,
@@ -47,6 +47,31 @@ pub struct Counts {
     pub marketing: u64,
     /// Decisions (other than withdrawals) that granted social media.
     pub social: u64,
+    /// Per service: the decisions (other than withdrawals) that named it and those that
+    /// granted it. Only version 2 decisions name services.
+    pub services: BTreeMap<ServiceId, ServiceCounts>,
+}
+
+/// What the decisions (other than withdrawals) said about one service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServiceCounts {
+    /// Decisions that named the service.
+    pub decisions: u64,
+    /// Of those, the decisions that granted it.
+    pub granted: u64,
+}
+
+impl ServiceCounts {
+    /// The service's opt-in rate: granted / decisions.
+    pub fn rate(&self) -> Rate {
+        Rate::of(self.granted, self.decisions)
+    }
+
+    /// Adds other counts to these.
+    pub fn merge(&mut self, other: &ServiceCounts) {
+        self.decisions += other.decisions;
+        self.granted += other.granted;
+    }
 }
 
 impl Counts {
@@ -69,6 +94,11 @@ impl Counts {
         self.analytics += u64::from(c.analytics);
         self.marketing += u64::from(c.marketing);
         self.social += u64::from(c.social);
+        for (id, granted) in decision.services.iter().flat_map(Services::iter) {
+            let counts = self.services.entry(id.clone()).or_default();
+            counts.decisions += 1;
+            counts.granted += u64::from(granted);
+        }
     }
 
     /// Adds other counts to these.
@@ -81,6 +111,9 @@ impl Counts {
         self.analytics += other.analytics;
         self.marketing += other.marketing;
         self.social += other.social;
+        for (id, counts) in &other.services {
+            self.services.entry(id.clone()).or_default().merge(counts);
+        }
     }
 
     /// Decisions: accept all + reject all + custom (withdrawals excluded).
@@ -467,6 +500,7 @@ mod tests {
             analytics: accept_all + custom,
             marketing: accept_all,
             social: accept_all,
+            services: BTreeMap::new(),
         }
     }
 

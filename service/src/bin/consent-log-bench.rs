@@ -483,6 +483,7 @@ impl Rng {
                 marketing: categories[1],
                 social: categories[2],
             },
+            services: None,
         })
     }
 }
@@ -823,7 +824,7 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
         tx.execute_batch(&format!("DROP INDEX {name}"))?;
     }
     {
-        let mut insert = tx.prepare(sqlite::INSERT_DECISION)?;
+        let mut inserts = sqlite::Inserts::prepare(&tx)?;
         let mut written = 0u64;
         let days = 365;
         for d in 0..days {
@@ -837,7 +838,7 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
                 expected.add(&event);
                 daily.entry((Day::of_ms(time_ms), site, lang)).or_default().add(&event);
                 if let Event::Decision(d) = &event {
-                    sqlite::insert_decision(&mut insert, time_ms, d)?;
+                    inserts.decision(time_ms, d)?;
                 }
                 written += 1;
                 if written % 1_000_000 == 0 {
@@ -851,9 +852,8 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
                 }
             }
         }
-        let mut add = tx.prepare(sqlite::ADD_DAILY)?;
         for ((day, site, lang), counts) in &daily {
-            sqlite::add_daily(&mut add, *day, SITES[*site], *lang, counts)?;
+            inserts.daily(*day, SITES[*site], *lang, counts)?;
         }
     }
     eprintln!(
