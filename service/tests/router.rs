@@ -104,6 +104,18 @@ fn decision(event: &str, id: &str, granted: [bool; 3]) -> String {
     )
 }
 
+/// A version 2 decision: `services` is the JSON object, e.g. `{"youtube":true}`.
+fn decision_v2(event: &str, id: &str, granted: [bool; 3], services: &str) -> String {
+    decision(event, id, granted)
+        .replacen("\"version\":1", "\"version\":2", 1)
+        .replacen("}}", &format!("}},\"services\":{services}}}"), 1)
+}
+
+/// A core fixture with its `HASH` replaced.
+fn fixture(text: &str) -> String {
+    text.trim().replace("HASH", "0123456789abcdef")
+}
+
 fn everything(h: &Harness) -> (u64, u64) {
     let rows = h
         .store
@@ -184,6 +196,63 @@ async fn every_event_kind_is_acknowledged_and_counted() {
         .collect();
     assert_eq!(kinds, ["accept_all", "withdraw"]);
     assert!(json["decisions"][0]["time"].as_str().unwrap().ends_with('Z'));
+}
+
+#[tokio::test]
+async fn version_2_events_are_stored_with_their_services_beside_version_1() {
+    let h = harness("");
+    for body in [
+        fixture(include_str!("../../core/tests/fixtures/event-v2-shown.json")),
+        fixture(include_str!("../../core/tests/fixtures/event-v2-decision.json")),
+        fixture(include_str!("../../core/tests/fixtures/event-v1-shown.json")),
+        decision("accept_all", "0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5", [true; 3]),
+        decision_v2("reject_all", "9d8c7b6a-5f4e-4d3c-ab2a-1f0e9d8c7b6a", [false; 3], "{}"),
+    ] {
+        let answer = send(&h, beacon(&body)).await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "{body}: {}", answer.body);
+    }
+    assert_eq!(everything(&h), (2, 3));
+    let receipt = h.store.receipt(ID).unwrap();
+    let services = receipt[0].services.as_ref().unwrap();
+    assert_eq!(
+        services.iter().map(|(id, g)| format!("{id}:{g}")).collect::<Vec<_>>(),
+        ["google-analytics:true", "linkedin-insight:false"]
+    );
+    assert_eq!(
+        h.store.receipt("0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5").unwrap()[0].services,
+        None
+    );
+
+    // Bad version 2 events get 400 naming the problem, and leave nothing.
+    let v2 = fixture(include_str!("../../core/tests/fixtures/event-v2-decision.json"));
+    let services = r#"{"google-analytics":true,"linkedin-insight":false}"#;
+    for (body, message) in [
+        (
+            v2.replace(&format!(",\"services\":{services}"), ""),
+            "missing field `services` (required for \"custom\" in version 2)",
+        ),
+        (
+            v2.replace(services, r#"{"youtube":true,"youtube":true}"#),
+            "duplicate service `youtube`",
+        ),
+        (
+            v2.replace(services, r#"{"YouTube":true}"#),
+            "service id \"YouTube\" is not 1 to 40 lowercase letters, digits or hyphens",
+        ),
+        (
+            v2.replace(services, r#"{"youtube":"yes"}"#),
+            "expected true or false for service `youtube`",
+        ),
+        (v2.replace(services, "null"), "invalid type: null"),
+        (v2.replace("\"version\":2", "\"version\":1"), "unknown field `services`"),
+        (v2.replace("\"version\":2", "\"version\":3"), "unsupported version 3"),
+    ] {
+        let answer = send(&h, beacon(&body)).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
+        let error = answer.json()["error"].as_str().unwrap().to_string();
+        assert!(error.contains(message), "{error}");
+    }
+    assert_eq!(everything(&h), (2, 3));
 }
 
 #[tokio::test]
@@ -287,7 +356,7 @@ async fn bad_events_are_refused_and_leave_nothing() {
 #[tokio::test]
 async fn oversized_bodies_get_413_and_other_methods_405() {
     let h = harness("");
-    let big = format!("{}{}", shown("diffo.fi", "fi"), " ".repeat(5000));
+    let big = format!("{}{}", shown("diffo.fi", "fi"), " ".repeat(9000));
     // Declared too large: refused before reading.
     let declared = Request::post("/v1/events")
         .header(header::ORIGIN, FI)
@@ -297,10 +366,22 @@ async fn oversized_bodies_get_413_and_other_methods_405() {
         .unwrap();
     let answer = send(&h, declared).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(answer.json()["error"].as_str().unwrap().contains("2048"));
+    assert!(answer.json()["error"].as_str().unwrap().contains("4096"));
     // Not declared: refused once the limit is passed.
     assert_eq!(send(&h, beacon(&big)).await.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(everything(&h), (0, 0));
+    // A decision with the most services, and whitespace up to the limit, is taken; one
+    // byte more is not.
+    let most: Vec<String> = (0..64)
+        .map(|i| format!("\"service-{i:02}{}\":false", "x".repeat(29)))
+        .collect();
+    let largest = decision_v2("reject_all", ID, [false; 3], &format!("{{{}}}", most.join(",")));
+    assert!(largest.len() > 3300, "{}", largest.len());
+    let padded = format!("{largest}{}", " ".repeat(4096 - largest.len()));
+    assert_eq!(send(&h, beacon(&padded)).await.status, StatusCode::NO_CONTENT);
+    let over = format!("{padded} ");
+    assert_eq!(send(&h, beacon(&over)).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(everything(&h), (0, 1));
 
     for method in [Method::GET, Method::PUT, Method::DELETE] {
         let request = Request::builder()
