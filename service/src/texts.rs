@@ -246,6 +246,17 @@ pub struct Dashboard {
     pub columns: [&'static str; 10],
     /// What the rates mean.
     pub definitions: &'static str,
+    /// The heading of the services' table.
+    pub services: &'static str,
+    /// Its columns: service, decisions that named it, of those that allowed it, opt-in
+    /// rate.
+    pub service_columns: [&'static str; 4],
+    /// What the services' numbers mean.
+    pub service_definitions: &'static str,
+    /// No decision in the selection named a service.
+    pub no_services: &'static str,
+    /// The link to the services' CSV.
+    pub services_csv: &'static str,
     /// The chart's title.
     pub chart_title: &'static str,
     /// The chart's description (before the range).
@@ -338,6 +349,14 @@ static DASHBOARD_FI: Dashboard = Dashboard {
                   (perutut suostumukset lasketaan erikseen). Vastausaste = päätökset / näytetyt bannerit. Muut prosentit ovat osuuksia päätöksistä; \
                   kategorian prosentti kertoo, kuinka suuressa osassa päätöksistä kategoria sallittiin. \
                   – = ei laskettavissa.",
+    services: "Palvelut",
+    service_columns: ["Palvelu", "Päätökset", "Sallittu", "Suostumusaste"],
+    service_definitions: "Palvelun päätökset ovat ne päätökset (perumisia lukuun ottamatta), joissa palvelu oli mukana. \
+                          Suostumusaste = päätökset, joissa palvelu sallittiin / palvelun päätökset. \
+                          Vanhemman bannerin päätöksissä (tapahtumamuoto 1) ei ole palvelukohtaisia valintoja, \
+                          joten ne eivät ole mukana näissä luvuissa.",
+    no_services: "Valitun rajauksen päätöksissä ei ole palvelukohtaisia valintoja.",
+    services_csv: "Lataa palvelut (CSV)",
     chart_title: "Osuudet päivittäin",
     chart_desc: "Viivakaavio: vastausaste sekä niiden päätösten osuudet, joissa hyväksyttiin kaikki, hylättiin kaikki \
                  tai tallennettiin omat valinnat, prosentteina päivittäin",
@@ -386,6 +405,14 @@ static DASHBOARD_EN: Dashboard = Dashboard {
     definitions: "Decisions = accept all + reject all + custom (withdrawals are counted apart). \
                   Interaction = decisions / banners shown. The other percentages are shares of decisions; \
                   for a category, the share of decisions that allowed it. – = cannot be computed.",
+    services: "Services",
+    service_columns: ["Service", "Decisions", "Allowed", "Opt-in rate"],
+    service_definitions: "A service's decisions are those (other than withdrawals) that included it. \
+                          Opt-in rate = decisions that allowed the service / the service's decisions. \
+                          Decisions from the older banner (event format 1) have no choice per service, \
+                          so they are not in these numbers.",
+    no_services: "No decision in this selection included a service.",
+    services_csv: "Download services (CSV)",
     chart_title: "Daily rates",
     chart_desc: "Line chart: interaction rate and the accept all, reject all and custom rates in percent by day",
     no_data: "No data for this selection.",

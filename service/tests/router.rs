@@ -448,7 +448,12 @@ async fn the_dashboard_and_stats_need_a_login() {
     let answer = send(&h, get("/dashboard").body(Body::empty()).unwrap()).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     assert_eq!(answer.header("location"), "login");
-    for path in ["/v1/stats", "/v1/stats.csv", "/v1/stats?from=2025-01-01"] {
+    for path in [
+        "/v1/stats",
+        "/v1/stats.csv",
+        "/v1/stats/services.csv",
+        "/v1/stats?from=2025-01-01",
+    ] {
         let answer = send(&h, get(path).body(Body::empty()).unwrap()).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{path}");
     }
@@ -651,6 +656,116 @@ async fn csv_has_the_same_numbers_as_json_and_the_dashboard() {
     assert!(finnish.body.contains("<html lang=\"fi\">") && finnish.body.contains("100,0\u{a0}%"));
     assert!(finnish.body.contains("<th scope=\"col\">Sosiaalinen media</th>"));
     assert!(!finnish.body.contains(">Some<"));
+}
+
+/// A mix of version 1 and 2 decisions, withdrawals included: the counts per service
+/// and their opt-in rates, the same on the dashboard, in the JSON and in the CSV.
+#[tokio::test]
+async fn services_are_counted_and_shown_on_the_dashboard_json_and_csv() {
+    let h = harness("");
+    let ids = [
+        "0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5",
+        "9d8c7b6a-5f4e-4d3c-ab2a-1f0e9d8c7b6a",
+        "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+        "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+    ];
+    for body in [
+        shown("diffo.fi", "fi"),
+        // Version 1: counts for its categories, names no service.
+        decision("accept_all", ID, [true; 3]),
+        decision_v2(
+            "accept_all",
+            ids[0],
+            [true, false, false],
+            r#"{"google-analytics":true,"meta-pixel":false}"#,
+        ),
+        decision_v2(
+            "custom",
+            ids[1],
+            [true, false, true],
+            r#"{"google-analytics":true,"youtube":true,"meta-pixel":false}"#,
+        ),
+        decision_v2("reject_all", ids[2], [false; 3], r#"{"google-analytics":false}"#),
+        decision_v2("custom", ids[3], [false; 3], "{}"),
+        // A withdrawal names services but counts for none of them.
+        decision_v2(
+            "withdraw",
+            ids[1],
+            [false; 3],
+            r#"{"google-analytics":false,"youtube":false,"linkedin-insight":false}"#,
+        ),
+    ] {
+        assert_eq!(send(&h, beacon(&body)).await.status, StatusCode::NO_CONTENT, "{body}");
+    }
+    let session = log_in(&h).await;
+
+    let json = get_as(&h, "/v1/stats", &session).await.json();
+    let expected = serde_json::json!({
+        "google-analytics": {"decisions": 3, "granted": 2, "opt_in_rate": 66.7},
+        "meta-pixel": {"decisions": 2, "granted": 0, "opt_in_rate": 0.0},
+        "youtube": {"decisions": 1, "granted": 1, "opt_in_rate": 100.0},
+    });
+    assert_eq!(json["totals"]["services"], expected, "{json}");
+    assert_eq!(json["rows"][0]["services"], expected);
+    assert_eq!(json["totals"]["decisions"], 5);
+    assert_eq!(json["totals"]["withdraw"], 1);
+    assert_eq!(json["totals"]["analytics_granted"], 3);
+
+    let csv = get_as(&h, "/v1/stats/services.csv", &session).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+    assert_eq!(csv.header("cache-control"), "no-store");
+    assert!(csv
+        .header("content-disposition")
+        .starts_with("attachment; filename=\"consent-services-"));
+    let today = json["to"].as_str().unwrap();
+    assert_eq!(
+        csv.body,
+        format!(
+            "day,site,lang,service,decisions,granted,opt_in_rate\r\n\
+             {today},diffo.fi,fi,google-analytics,3,2,66.7\r\n\
+             {today},diffo.fi,fi,meta-pixel,2,0,0.0\r\n\
+             {today},diffo.fi,fi,youtube,1,1,100.0\r\n"
+        )
+    );
+    // The daily CSV is as it was: no services in it.
+    let daily = get_as(&h, "/v1/stats.csv", &session).await;
+    assert!(daily.body.starts_with("day,site,lang,shown,decisions,"));
+    assert!(!daily.body.contains("google-analytics"));
+    // Filters narrow the services too.
+    let other = get_as(&h, "/v1/stats/services.csv?lang=en", &session).await;
+    assert_eq!(other.body, "day,site,lang,service,decisions,granted,opt_in_rate\r\n");
+    let other = get_as(&h, "/v1/stats?site=diffo.se", &session).await.json();
+    assert_eq!(other["totals"]["services"], serde_json::json!({}));
+    let bad = get_as(&h, "/v1/stats/services.csv?lang=de", &session).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let page = get_as(&h, "/dashboard?ui=en", &session).await;
+    assert!(page.body.contains("<h2>Services</h2>"), "{}", page.body);
+    for row in [
+        "<tr><th scope=\"row\">google-analytics</th><td>3</td><td>2</td><td>66.7%</td></tr>",
+        "<tr><th scope=\"row\">meta-pixel</th><td>2</td><td>0</td><td>0.0%</td></tr>",
+        "<tr><th scope=\"row\">youtube</th><td>1</td><td>1</td><td>100.0%</td></tr>",
+    ] {
+        assert!(page.body.contains(row), "{row}\n{}", page.body);
+    }
+    assert!(!page.body.contains("linkedin-insight"), "only withdrawals named it");
+    assert!(page.body.contains("<th scope=\"col\">Opt-in rate</th>"));
+    assert!(page.body.contains(&format!(
+        "href=\"v1/stats/services.csv?from={}&amp;to={today}&amp;site=all&amp;lang=all\" download",
+        json["from"].as_str().unwrap()
+    )));
+    assert!(!page.body.contains("<script") && !page.body.contains("style=") && !page.body.contains("href=\"/"));
+    let finnish = get_as(&h, "/dashboard?ui=fi", &session).await;
+    assert!(finnish.body.contains("<h2>Palvelut</h2>"));
+    assert!(finnish
+        .body
+        .contains("<tr><th scope=\"row\">google-analytics</th><td>3</td><td>2</td><td>66,7\u{a0}%</td></tr>"));
+    assert!(finnish.body.contains("<th scope=\"col\">Suostumusaste</th>"));
+    let empty = get_as(&h, "/dashboard?ui=en&site=diffo.se", &session).await;
+    assert!(empty
+        .body
+        .contains("<p>No decision in this selection included a service.</p>"));
 }
 
 #[tokio::test]
