@@ -1,5 +1,6 @@
-//! The words of the pages: the receipt in Finnish, English and Swedish, the dashboard and
-//! its login in Finnish and English.
+//! The words of the pages: the receipt in Finnish, English and Swedish (what came with
+//! services in Finnish and English only, see [`ReceiptServices`]), the dashboard and its
+//! login in Finnish and English.
 //!
 //! The banner's own texts are in `locales/`; these are the service's, short and plain.
 
@@ -77,6 +78,57 @@ impl Receipt {
         self.lang_names[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)]
     }
 }
+
+/// The receipt's words that came with event format version 2: the services, and an
+/// "accept all" that did not allow everything. They are in Finnish and English; the
+/// Swedish ones come with the review of the Swedish receipt, and until then a Swedish
+/// receipt shows these few in English, marked `lang="en"`.
+pub struct ReceiptServices {
+    /// The language of these words.
+    pub lang: Lang,
+    /// Label of the services allowed.
+    pub allowed: &'static str,
+    /// Label of the services not allowed.
+    pub refused: &'static str,
+    /// An empty list of services.
+    pub none: &'static str,
+    /// The heading of an "accept all" that did not allow everything: the button chosen.
+    pub accept_all_partly: &'static str,
+    /// Below that heading: what was allowed, and when that happens.
+    pub accept_all_partly_note: &'static str,
+}
+
+impl ReceiptServices {
+    /// The words for a receipt in `lang` (English for Swedish, for now).
+    pub fn of(lang: Lang) -> &'static ReceiptServices {
+        match lang {
+            Lang::Fi => &RECEIPT_SERVICES_FI,
+            _ => &RECEIPT_SERVICES_EN,
+        }
+    }
+}
+
+static RECEIPT_SERVICES_FI: ReceiptServices = ReceiptServices {
+    lang: Lang::Fi,
+    allowed: "Sallitut palvelut",
+    refused: "Palvelut, joita ei sallittu",
+    none: "ei yhtään",
+    accept_all_partly: "Valitsit vaihtoehdon ”Hyväksy kaikki”",
+    accept_all_partly_note: "Kaikkea ei kuitenkaan sallittu, vaan vain se, mikä on alla merkitty sallituksi. \
+                             Näin käy esimerkiksi silloin, kun selaimesi lähettää Global Privacy Control -signaalin, \
+                             jota sivusto noudattaa.",
+};
+
+static RECEIPT_SERVICES_EN: ReceiptServices = ReceiptServices {
+    lang: Lang::En,
+    allowed: "Services allowed",
+    refused: "Services not allowed",
+    none: "none",
+    accept_all_partly: "You chose “Accept all”",
+    accept_all_partly_note: "Not everything was allowed, though: only what is marked as allowed below. \
+                             This happens, for example, when your browser sends the Global Privacy Control signal, \
+                             which the site respects.",
+};
 
 /// The name of each language in itself, for language links.
 pub fn endonym(lang: Lang) -> &'static str {

@@ -223,6 +223,30 @@ async fn version_2_events_are_stored_with_their_services_beside_version_1() {
         None
     );
 
+    // The receipt lists them, as JSON and on the page.
+    let json = send(&h, get(&format!("/v1/receipts/{ID}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        json.json()["decisions"][0]["services"],
+        serde_json::json!({"google-analytics": true, "linkedin-insight": false})
+    );
+    let v1 = send(
+        &h,
+        get("/v1/receipts/0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v1.json()["decisions"][0]["services"], Value::Null);
+    let page = send(&h, get(&format!("/receipt/{ID}?lang=en")).body(Body::empty()).unwrap()).await;
+    assert!(page.body.contains(
+        "<dt>Services allowed</dt><dd class=\"code\">google-analytics</dd>\n\
+         <dt>Services not allowed</dt><dd class=\"code\">linkedin-insight</dd>"
+    ));
+    let page = send(&h, get(&format!("/receipt/{ID}?lang=fi")).body(Body::empty()).unwrap()).await;
+    assert!(page
+        .body
+        .contains("<dt>Sallitut palvelut</dt><dd class=\"code\">google-analytics</dd>"));
+
     // Bad version 2 events get 400 naming the problem, and leave nothing.
     let v2 = fixture(include_str!("../../core/tests/fixtures/event-v2-decision.json"));
     let services = r#"{"google-analytics":true,"linkedin-insight":false}"#;
