@@ -34,7 +34,11 @@ fn cheap_hash(password: &str) -> String {
 }
 
 fn harness(settings: &str) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
+    harness_in(tempfile::tempdir().unwrap(), settings)
+}
+
+/// The harness with its database in `dir` (`consent-log.sqlite`, opened as it is).
+fn harness_in(dir: tempfile::TempDir, settings: &str) -> Harness {
     let text = format!(
         "{settings}\n[sites]\n\"diffo.fi\" = [\"https://www.diffo.fi\", \"https://diffo.fi\"]\n\
          \"diffo.se\" = [\"https://diffo.se\"]\n\
@@ -277,6 +281,60 @@ async fn version_2_events_are_stored_with_their_services_beside_version_1() {
         assert!(error.contains(message), "{error}");
     }
     assert_eq!(everything(&h), (2, 3));
+}
+
+/// A database from before services (only migration 0001 applied, with a version 1
+/// decision in it) is migrated when the service opens it: the decision and its counts
+/// survive, and version 2 events are taken beside it.
+#[tokio::test]
+async fn a_database_from_before_services_is_migrated_and_takes_version_2() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let old = rusqlite::Connection::open(dir.path().join("consent-log.sqlite")).unwrap();
+        old.execute_batch(include_str!("../migrations/0001_init.sql")).unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        old.execute_batch(&format!(
+            "INSERT INTO decisions (consent_id, time_ms, event, site, lang, revision, texts, layer, analytics, marketing, social) \
+             VALUES ('{ID}', 1740830400000, 'accept_all', 'diffo.fi', 'fi', 1, '0123456789abcdef', 'first', 1, 1, 1); \
+             INSERT INTO daily (day, site, lang, shown, accept_all, analytics, marketing, social) \
+             VALUES ('2025-03-01', 'diffo.fi', 'fi', 1, 1, 1, 1, 1);"
+        ))
+        .unwrap();
+    }
+    let h = harness_in(dir, "");
+    let receipt = send(&h, get(&format!("/v1/receipts/{ID}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    let json = receipt.json();
+    assert_eq!(json["decisions"][0]["event"], "accept_all");
+    assert_eq!(json["decisions"][0]["time"], "2025-03-01T12:00:00.000Z");
+    assert_eq!(json["decisions"][0]["services"], Value::Null);
+
+    let withdraw = decision_v2("withdraw", ID, [false; 3], r#"{"google-analytics":false}"#);
+    assert_eq!(send(&h, beacon(&withdraw)).await.status, StatusCode::NO_CONTENT);
+    let other = decision_v2(
+        "custom",
+        "0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5",
+        [true, false, false],
+        r#"{"google-analytics":true}"#,
+    );
+    assert_eq!(send(&h, beacon(&other)).await.status, StatusCode::NO_CONTENT);
+    let json = send(&h, get(&format!("/v1/receipts/{ID}")).body(Body::empty()).unwrap())
+        .await
+        .json();
+    let decisions = json["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions[1]["services"], serde_json::json!({"google-analytics": false}));
+
+    let session = log_in(&h).await;
+    let stats = get_as(&h, "/v1/stats?from=2025-03-01", &session).await.json();
+    assert_eq!(stats["rows"][0]["day"], "2025-03-01");
+    assert_eq!(stats["rows"][0]["accept_all"], 1, "the old counts stay");
+    assert_eq!(
+        stats["totals"]["services"],
+        serde_json::json!({"google-analytics": {"decisions": 1, "granted": 1, "opt_in_rate": 100.0}})
+    );
+    assert_eq!(stats["totals"]["decisions"], 2);
+    assert_eq!(stats["totals"]["withdraw"], 1);
 }
 
 #[tokio::test]
