@@ -321,6 +321,67 @@ impl Services {
     }
 }
 
+impl<'de> Deserialize<'de> for Services {
+    /// Exactly an object of service ids to booleans, at most [`MAX_SERVICES`] of them,
+    /// each id once. (A derived map reader would keep the last of two equal keys without
+    /// a word.)
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Services, D::Error> {
+        struct Object;
+
+        impl<'de> Visitor<'de> for Object {
+            type Value = Services;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of service ids to true or false")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Services, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    let Some(id) = ServiceId::parse(&name) else {
+                        return Err(A::Error::custom(format!(
+                            "service id {name:?} is not 1 to {MAX_SERVICE_ID} lowercase letters, digits or hyphens"
+                        )));
+                    };
+                    // Stop at once rather than collect whatever the body holds.
+                    if pairs.len() == MAX_SERVICES {
+                        return Err(A::Error::custom(format!("more than {MAX_SERVICES} services")));
+                    }
+                    let granted = map.next_value_seed(Granted(&name))?;
+                    pairs.push((id, granted));
+                }
+                Services::new(pairs).map_err(A::Error::custom)
+            }
+        }
+
+        deserializer.deserialize_map(Object)
+    }
+}
+
+/// Reads whether the service named `.0` was granted: a boolean, and an error that names
+/// the service otherwise.
+struct Granted<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for Granted<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_bool(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Granted<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "true or false for service `{}`", self.0)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, granted: bool) -> Result<bool, E> {
+        Ok(granted)
+    }
+}
+
 /// A consent id: a UUID version 4, lowercase and hyphenated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ConsentId([u8; 36]);
@@ -392,67 +453,6 @@ fn is_lower_hex(c: u8) -> bool {
 pub trait Sites {
     /// The configured name equal to `name`, shared, or `None` for an unknown site.
     fn site(&self, name: &str) -> Option<Arc<str>>;
-}
-
-impl<'de> Deserialize<'de> for Services {
-    /// Exactly an object of service ids to booleans, at most [`MAX_SERVICES`] of them,
-    /// each id once. (A derived map reader would keep the last of two equal keys without
-    /// a word.)
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Services, D::Error> {
-        struct Object;
-
-        impl<'de> Visitor<'de> for Object {
-            type Value = Services;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of service ids to true or false")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Services, A::Error> {
-                let mut pairs = Vec::new();
-                while let Some(name) = map.next_key::<String>()? {
-                    let Some(id) = ServiceId::parse(&name) else {
-                        return Err(A::Error::custom(format!(
-                            "service id {name:?} is not 1 to {MAX_SERVICE_ID} lowercase letters, digits or hyphens"
-                        )));
-                    };
-                    // Stop at once rather than collect whatever the body holds.
-                    if pairs.len() == MAX_SERVICES {
-                        return Err(A::Error::custom(format!("more than {MAX_SERVICES} services")));
-                    }
-                    let granted = map.next_value_seed(Granted(&name))?;
-                    pairs.push((id, granted));
-                }
-                Services::new(pairs).map_err(A::Error::custom)
-            }
-        }
-
-        deserializer.deserialize_map(Object)
-    }
-}
-
-/// Reads whether the service named `.0` was granted: a boolean, and an error that names
-/// the service otherwise.
-struct Granted<'a>(&'a str);
-
-impl<'de> DeserializeSeed<'de> for Granted<'_> {
-    type Value = bool;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_bool(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Granted<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "true or false for service `{}`", self.0)
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, granted: bool) -> Result<bool, E> {
-        Ok(granted)
-    }
 }
 
 /// Only the version, read first: it says which of the structs below to read the event
