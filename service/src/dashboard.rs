@@ -199,8 +199,8 @@ pub async fn page(State(state): State<AppState>, RawQuery(query): RawQuery, head
     )
 }
 
-/// The dashboard page: the filter, totals by site and language, the daily chart and
-/// the daily rows (the same as the CSV).
+/// The dashboard page: the filter, totals by site and language, the services' opt-in
+/// rates, the daily chart and the daily rows (the same as the CSV).
 pub fn render(
     t: &Dashboard,
     user: &str,
@@ -211,6 +211,7 @@ pub fn render(
 ) -> String {
     let StatsQuery { from, to, .. } = filter.query;
     let qs = filter.query_string();
+    let total = stats::total(rows);
     let mut b = String::with_capacity(16 * 1024 + rows.len() * 400);
     let _ = write!(
         b,
@@ -239,7 +240,7 @@ pub fn render(
     if rows.is_empty() {
         let _ = writeln!(b, "<p>{}</p>", escape(t.no_data));
     } else {
-        open_table(&mut b, t, t.summary, t.site, &[t.lang_label]);
+        open_table(&mut b, t.summary, t.site, &[t.lang_label], &t.columns);
         for ((site, lang), counts) in stats::by_site_and_lang(rows) {
             let _ = write!(
                 b,
@@ -255,10 +256,11 @@ pub fn render(
             "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"2\">{}</th>",
             escape(t.total)
         );
-        cells(&mut b, t, &stats::total(rows));
+        cells(&mut b, t, &total);
         b.push_str("</tr></tfoot>\n</table></div>\n");
     }
     let _ = writeln!(b, "<p class=\"definitions\">{}</p>", escape(t.definitions));
+    services_table(&mut b, t, &total);
 
     let _ = writeln!(b, "<h2>{}</h2>", escape(t.chart_title));
     b.push_str("<figure class=\"chart\">\n");
@@ -278,7 +280,7 @@ pub fn render(
 
     let _ = writeln!(b, "<h2>{}</h2>", escape(t.daily));
     if !rows.is_empty() {
-        open_table(&mut b, t, t.daily, t.day, &[t.site, t.lang_label]);
+        open_table(&mut b, t.daily, t.day, &[t.site, t.lang_label], &t.columns);
         for row in rows {
             let _ = write!(
                 b,
@@ -296,9 +298,11 @@ pub fn render(
     }
     let _ = writeln!(
         b,
-        "<p class=\"links\"><a href=\"v1/stats.csv?{qs}\" download>{csv}</a><a href=\"v1/stats?{qs}\">{json}</a></p>\n</main>",
+        "<p class=\"links\"><a href=\"v1/stats.csv?{qs}\" download>{csv}</a>\
+         <a href=\"v1/stats/services.csv?{qs}\" download>{services_csv}</a><a href=\"v1/stats?{qs}\">{json}</a></p>\n</main>",
         qs = escape(&qs),
         csv = escape(t.csv),
+        services_csv = escape(t.services_csv),
         json = escape(t.json)
     );
     html::page(t.lang.code(), t.title, "dashboard.css", &b)
@@ -306,8 +310,8 @@ pub fn render(
 
 /// Opens a wide table in a scrolling region of its own, which keyboard users
 /// must be able to focus (labelled `label`), up to its body: the head row is
-/// `first`, the `text` columns, then the counts and rates.
-fn open_table(b: &mut String, t: &Dashboard, label: &str, first: &str, text: &[&str]) {
+/// `first`, the `text` columns, then the `numbers` (counts and rates).
+fn open_table(b: &mut String, label: &str, first: &str, text: &[&str], numbers: &[&str]) {
     let _ = write!(
         b,
         "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table>\n<thead><tr><th scope=\"col\">{}</th>",
@@ -317,8 +321,34 @@ fn open_table(b: &mut String, t: &Dashboard, label: &str, first: &str, text: &[&
     for head in text {
         let _ = write!(b, "<th scope=\"col\" class=\"text\">{}</th>", escape(head));
     }
-    column_heads(b, t);
+    for head in numbers {
+        let _ = write!(b, "<th scope=\"col\">{}</th>", escape(head));
+    }
     b.push_str("</tr></thead>\n<tbody>\n");
+}
+
+/// The services named in the selection, each with its decisions, how many allowed it,
+/// and its opt-in rate, beside the categories' rates of the summary.
+fn services_table(b: &mut String, t: &Dashboard, total: &Counts) {
+    let _ = writeln!(b, "<h2>{}</h2>", escape(t.services));
+    if total.services.is_empty() {
+        let _ = writeln!(b, "<p>{}</p>", escape(t.no_services));
+    } else {
+        let [service, numbers @ ..] = &t.service_columns;
+        open_table(b, t.services, service, &[], numbers);
+        for (id, c) in &total.services {
+            let _ = writeln!(
+                b,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(id.as_str()),
+                t.count(c.decisions),
+                t.count(c.granted),
+                t.percent(c.rate().0)
+            );
+        }
+        b.push_str("</tbody>\n</table></div>\n");
+    }
+    let _ = writeln!(b, "<p class=\"definitions\">{}</p>", escape(t.service_definitions));
 }
 
 fn filter_form(b: &mut String, t: &Dashboard, sites: &[&str], filter: &Filter) {
@@ -365,12 +395,6 @@ fn option(b: &mut String, value: &str, label: &str, selected: &str) {
         escape(value),
         escape(label)
     );
-}
-
-fn column_heads(b: &mut String, t: &Dashboard) {
-    for name in t.columns {
-        let _ = write!(b, "<th scope=\"col\">{}</th>", escape(name));
-    }
 }
 
 fn cells(b: &mut String, t: &Dashboard, c: &Counts) {
@@ -429,24 +453,40 @@ pub async fn stats_json(State(state): State<AppState>, RawQuery(query): RawQuery
 /// `GET /v1/stats.csv?from&to&site&lang`: the same rows as CSV, as a download.
 pub async fn stats_csv(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
     match read_stats(&state, query, &headers).await {
-        Ok((filter, rows)) => {
-            let mut response = no_store(stats::to_csv(&rows).into_response());
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            let name = format!(
-                "attachment; filename=\"consent-stats-{}-{}.csv\"",
-                filter.query.from, filter.query.to
-            );
-            if let Ok(value) = HeaderValue::from_str(&name) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
-        }
+        Ok((filter, rows)) => csv_download(stats::to_csv(&rows), "consent-stats", &filter),
         Err(e) => e.into_response(),
     }
+}
+
+/// `GET /v1/stats/services.csv?from&to&site&lang`: the counts per service of the same
+/// rows, one row per day, site, language and service, as a download.
+pub async fn stats_services_csv(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    match read_stats(&state, query, &headers).await {
+        Ok((filter, rows)) => csv_download(stats::to_services_csv(&rows), "consent-services", &filter),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A CSV file to download, named `{name}-{from}-{to}.csv`.
+fn csv_download(csv: String, name: &str, filter: &Filter) -> Response {
+    let mut response = no_store(csv.into_response());
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    let disposition = format!(
+        "attachment; filename=\"{name}-{}-{}.csv\"",
+        filter.query.from, filter.query.to
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 async fn read_stats(

@@ -1,7 +1,8 @@
-//! The banner's events: the wire format (version 1) and its strict reader.
+//! The banner's events: the wire format (versions 1 and 2) and its strict reader.
 //!
-//! The format is the contract with the banner and does not change; a change means a new
-//! `version`, read beside this one. One event is one JSON object:
+//! The format is the contract with the banner and a version never changes; a change
+//! means a new `version`, read beside the old ones. One event is one JSON object.
+//! Version 1:
 //!
 //! ```json
 //! {"version":1,"event":"shown","site":"diffo.fi","lang":"fi","revision":1,"texts":"0123456789abcdef"}
@@ -9,23 +10,39 @@
 //!  "revision":1,"texts":"0123456789abcdef","layer":"first","categories":{"analytics":true,"marketing":true,"social":true}}
 //! ```
 //!
-//! [`parse`] accepts exactly that: any unknown field, wrong type, missing or superfluous
-//! field, unknown site or bad value is an error that names the problem, and nothing of
-//! the event is kept.
+//! Version 2 is version 1 with `"version":2` and, in every decision (never in `shown`),
+//! `services`: each service the decision names, by id, granted (`true`) or refused
+//! (`false`); at most [`MAX_SERVICES`], `{}` for a site without services:
+//!
+//! ```json
+//! {"version":2,"event":"custom","id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60","site":"diffo.fi","lang":"fi",
+//!  "revision":1,"texts":"0123456789abcdef","layer":"settings","categories":{"analytics":true,"marketing":false,"social":false},
+//!  "services":{"google-analytics":true,"linkedin-insight":false}}
+//! ```
+//!
+//! [`parse`] accepts exactly that: any unknown field (`services` in version 1 too),
+//! wrong type, missing or superfluous field, unknown site or bad value is an error that
+//! names the problem, and nothing of the event is kept.
 
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::{Error as _, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::lang::Lang;
 
-/// The only version of the event format this service reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The versions of the event format this service reads.
+pub const FORMAT_VERSIONS: [u32; 2] = [1, 2];
 
-/// The largest body accepted, in bytes. A real event is about 250 bytes.
-pub const MAX_BODY: usize = 2048;
+/// The largest body accepted, in bytes.
+///
+/// The largest real event is a version 2 decision naming [`MAX_SERVICES`] services with
+/// ids of [`MAX_SERVICE_ID`] characters, all refused, on a site whose name is as long as
+/// a config allows (100 characters): 3,481 bytes (`the_largest_event_fits` builds it). A
+/// typical event is about 250 bytes, 400 with a handful of services. 4 KiB leaves room
+/// for a writer that adds whitespace, and still refuses anything far larger at once.
+pub const MAX_BODY: usize = 4096;
 
 /// One event, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +89,21 @@ pub struct Decision {
     pub layer: Layer,
     /// The optional categories as decided (necessary is always granted).
     pub categories: Categories,
+    /// Each service as decided (format version 2), or `None` for a version 1 event,
+    /// which has no choice per service.
+    pub services: Option<Services>,
+}
+
+impl Decision {
+    /// The format version the decision came in: 2 when it names services (even none),
+    /// else 1.
+    pub fn version(&self) -> u32 {
+        if self.services.is_some() {
+            2
+        } else {
+            1
+        }
+    }
 }
 
 /// What a visitor did.
@@ -210,6 +242,146 @@ impl<'de> Deserialize<'de> for Categories {
 /// The optional categories' names on the wire, in the order of [`Categories`]' fields.
 pub const CATEGORY_NAMES: [&str; 3] = ["analytics", "marketing", "social"];
 
+/// A service's id as a site's config names it (`google-analytics`): 1 to
+/// [`MAX_SERVICE_ID`] lowercase ASCII letters, digits and hyphens.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceId(Arc<str>);
+
+/// The longest service id, in characters.
+pub const MAX_SERVICE_ID: usize = 40;
+
+/// The most services one decision may name.
+pub const MAX_SERVICES: usize = 64;
+
+impl ServiceId {
+    /// Reads an id strictly, or `None`.
+    pub fn parse(text: &str) -> Option<ServiceId> {
+        let ok = (1..=MAX_SERVICE_ID).contains(&text.len())
+            && text
+                .bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+        ok.then(|| ServiceId(Arc::from(text)))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ServiceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The services a decision names, each granted or refused: at most [`MAX_SERVICES`],
+/// each once, in the order of their ids (so that receipts and counts list them the same
+/// way whatever order the banner wrote).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Services(Vec<(ServiceId, bool)>);
+
+impl Services {
+    /// The services of `pairs`, or what is wrong with them: more than [`MAX_SERVICES`],
+    /// or an id twice.
+    pub fn new(mut pairs: Vec<(ServiceId, bool)>) -> Result<Services, String> {
+        if pairs.len() > MAX_SERVICES {
+            return Err(format!("more than {MAX_SERVICES} services"));
+        }
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(twice) = pairs.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(format!("duplicate service `{}`", twice[0].0));
+        }
+        Ok(Services(pairs))
+    }
+
+    /// Each service and whether it was granted, in the order of their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (&ServiceId, bool)> {
+        self.0.iter().map(|(id, granted)| (id, *granted))
+    }
+
+    /// The services granted.
+    pub fn granted(&self) -> impl Iterator<Item = &ServiceId> {
+        self.iter().filter(|(_, granted)| *granted).map(|(id, _)| id)
+    }
+
+    /// The services refused.
+    pub fn refused(&self) -> impl Iterator<Item = &ServiceId> {
+        self.iter().filter(|(_, granted)| !*granted).map(|(id, _)| id)
+    }
+
+    /// How many services.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no service is named (a site without services).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for Services {
+    /// Exactly an object of service ids to booleans, at most [`MAX_SERVICES`] of them,
+    /// each id once. (A derived map reader would keep the last of two equal keys without
+    /// a word.)
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Services, D::Error> {
+        struct Object;
+
+        impl<'de> Visitor<'de> for Object {
+            type Value = Services;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of service ids to true or false")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Services, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    let Some(id) = ServiceId::parse(&name) else {
+                        return Err(A::Error::custom(format!(
+                            "service id {name:?} is not 1 to {MAX_SERVICE_ID} lowercase letters, digits or hyphens"
+                        )));
+                    };
+                    // Stop at once rather than collect whatever the body holds.
+                    if pairs.len() == MAX_SERVICES {
+                        return Err(A::Error::custom(format!("more than {MAX_SERVICES} services")));
+                    }
+                    let granted = map.next_value_seed(Granted(&name))?;
+                    pairs.push((id, granted));
+                }
+                Services::new(pairs).map_err(A::Error::custom)
+            }
+        }
+
+        deserializer.deserialize_map(Object)
+    }
+}
+
+/// Reads whether the service named `.0` was granted: a boolean, and an error that names
+/// the service otherwise.
+struct Granted<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for Granted<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_bool(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Granted<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "true or false for service `{}`", self.0)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, granted: bool) -> Result<bool, E> {
+        Ok(granted)
+    }
+}
+
 /// A consent id: a UUID version 4, lowercase and hyphenated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ConsentId([u8; 36]);
@@ -283,11 +455,18 @@ pub trait Sites {
     fn site(&self, name: &str) -> Option<Arc<str>>;
 }
 
-/// The event on the wire. Optional fields reject `null`: absent is the only way to leave
-/// one out.
+/// Only the version, read first: it says which of the structs below to read the event
+/// with.
+#[derive(Deserialize)]
+struct WireVersion {
+    version: u32,
+}
+
+/// A version 1 event on the wire. Optional fields reject `null`: absent is the only way
+/// to leave one out.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Wire {
+struct WireV1 {
     version: u32,
     event: WireKind,
     #[serde(default, deserialize_with = "present")]
@@ -301,6 +480,44 @@ struct Wire {
     layer: Option<Layer>,
     #[serde(default, deserialize_with = "present")]
     categories: Option<Categories>,
+}
+
+/// A version 2 event on the wire: version 1's fields and `services`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireV2 {
+    version: u32,
+    event: WireKind,
+    #[serde(default, deserialize_with = "present")]
+    id: Option<String>,
+    site: String,
+    #[serde(deserialize_with = "crate::lang::deserialize")]
+    lang: Lang,
+    revision: u16,
+    texts: String,
+    #[serde(default, deserialize_with = "present")]
+    layer: Option<Layer>,
+    #[serde(default, deserialize_with = "present")]
+    categories: Option<Categories>,
+    #[serde(default, deserialize_with = "present")]
+    services: Option<Services>,
+}
+
+impl From<WireV1> for WireV2 {
+    fn from(v1: WireV1) -> WireV2 {
+        WireV2 {
+            version: v1.version,
+            event: v1.event,
+            id: v1.id,
+            site: v1.site,
+            lang: v1.lang,
+            revision: v1.revision,
+            texts: v1.texts,
+            layer: v1.layer,
+            categories: v1.categories,
+            services: None,
+        }
+    }
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -328,13 +545,19 @@ pub fn parse(body: &[u8], sites: &dyn Sites) -> Result<Event, String> {
     if body.iter().find(|c| !c.is_ascii_whitespace()) != Some(&b'{') {
         return Err("invalid event: expected one JSON object".to_string());
     }
-    let wire: Wire = serde_json::from_slice(body).map_err(|e| format!("invalid event: {e}"))?;
-    if wire.version != FORMAT_VERSION {
-        return Err(format!(
-            "unsupported version {} (this service reads version {FORMAT_VERSION})",
-            wire.version
-        ));
-    }
+    let invalid = |e: serde_json::Error| format!("invalid event: {e}");
+    // Each version is read by a struct of exactly its fields, so that a version 1 event
+    // with `services` is refused like any other unknown field.
+    let wire: WireV2 = match serde_json::from_slice::<WireVersion>(body).map_err(invalid)?.version {
+        1 => serde_json::from_slice::<WireV1>(body).map_err(invalid)?.into(),
+        2 => serde_json::from_slice::<WireV2>(body).map_err(invalid)?,
+        other => {
+            return Err(format!(
+                "unsupported version {other} (this service reads versions {} and {})",
+                FORMAT_VERSIONS[0], FORMAT_VERSIONS[1]
+            ))
+        }
+    };
     let site = sites
         .site(&wire.site)
         .ok_or_else(|| format!("unknown site {:?}", wire.site))?;
@@ -354,6 +577,7 @@ pub fn parse(body: &[u8], sites: &dyn Sites) -> Result<Event, String> {
                 ("id", wire.id.is_some()),
                 ("layer", wire.layer.is_some()),
                 ("categories", wire.categories.is_some()),
+                ("services", wire.services.is_some()),
             ] {
                 if given {
                     return Err(format!("a \"shown\" event has no {field}"));
@@ -377,12 +601,20 @@ pub fn parse(body: &[u8], sites: &dyn Sites) -> Result<Event, String> {
     let categories = wire
         .categories
         .ok_or_else(|| format!("missing field `categories` (required for \"{name}\")"))?;
+    let services = match wire.version {
+        1 => None,
+        _ => Some(
+            wire.services
+                .ok_or_else(|| format!("missing field `services` (required for \"{name}\" in version 2)"))?,
+        ),
+    };
     Ok(Event::Decision(Decision {
         id,
         kind,
         context,
         layer,
         categories,
+        services,
     }))
 }
 
@@ -412,31 +644,62 @@ mod tests {
         for fixture in [
             include_str!("../../core/tests/fixtures/event-v1-shown.json"),
             include_str!("../../core/tests/fixtures/event-v1-decision.json"),
+            include_str!("../../core/tests/fixtures/event-v2-shown.json"),
+            include_str!("../../core/tests/fixtures/event-v2-decision.json"),
         ] {
             let body = fixture.trim().replace("HASH", hash);
             assert!(parse(body.as_bytes(), &Three).is_ok(), "{body}");
         }
+        let v2 = include_str!("../../core/tests/fixtures/event-v2-decision.json")
+            .trim()
+            .replace("HASH", hash);
+        check(
+            &v2,
+            Ok(
+                "custom 3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60 diffo.fi fi 1 settings 100 \
+                services google-analytics:1 linkedin-insight:0",
+            ),
+        );
+        let v2 = include_str!("../../core/tests/fixtures/event-v2-shown.json")
+            .trim()
+            .replace("HASH", hash);
+        check(&v2, Ok("shown diffo.fi fi 1 00112233445566ff"));
     }
 
-    /// Parses `body` and compares: `Ok(...)` is a short description of the event, and an
-    /// error must contain the expected text.
+    /// A short description of an event: `shown site lang revision texts`, or `kind id
+    /// site lang revision layer categories` and, for version 2, `services id:1 id:0 …`.
+    fn describe(event: Event) -> String {
+        match event {
+            Event::Shown(c) => format!("shown {} {} {} {}", c.site, c.lang.code(), c.revision, c.texts.as_str()),
+            Event::Decision(d) => {
+                let mut text = format!(
+                    "{} {} {} {} {} {} {}{}{}",
+                    d.kind.as_str(),
+                    d.id,
+                    d.context.site,
+                    d.context.lang.code(),
+                    d.context.revision,
+                    d.layer.as_str(),
+                    u8::from(d.categories.analytics),
+                    u8::from(d.categories.marketing),
+                    u8::from(d.categories.social)
+                );
+                if let Some(services) = &d.services {
+                    text.push_str(" services");
+                    for (id, granted) in services.iter() {
+                        text.push_str(&format!(" {id}:{}", u8::from(granted)));
+                    }
+                }
+                text
+            }
+        }
+    }
+
+    /// Parses `body` and compares: `Ok(...)` is [`describe`] of the event, and an error
+    /// must contain the expected text.
     #[track_caller]
     fn check(body: &str, expected: Result<&str, &str>) {
-        let got = parse(body.as_bytes(), &Three).map(|event| match event {
-            Event::Shown(c) => format!("shown {} {} {} {}", c.site, c.lang.code(), c.revision, c.texts.as_str()),
-            Event::Decision(d) => format!(
-                "{} {} {} {} {} {} {}{}{}",
-                d.kind.as_str(),
-                d.id,
-                d.context.site,
-                d.context.lang.code(),
-                d.context.revision,
-                d.layer.as_str(),
-                u8::from(d.categories.analytics),
-                u8::from(d.categories.marketing),
-                u8::from(d.categories.social)
-            ),
-        });
+        let got = parse(body.as_bytes(), &Three).map(describe);
         match (&got, expected) {
             (Ok(got), Ok(want)) => assert_eq!(got, want, "{body}"),
             (Err(got), Err(want)) => assert!(got.contains(want), "{body}\n  error: {got}\n  wanted: {want}"),
@@ -654,8 +917,12 @@ mod tests {
     #[test]
     fn bad_values_are_refused() {
         check(
-            &edit(SHOWN, r#""version":1"#, r#""version":2"#),
-            Err("unsupported version 2"),
+            &edit(SHOWN, r#""version":1"#, r#""version":3"#),
+            Err("unsupported version 3 (this service reads versions 1 and 2)"),
+        );
+        check(
+            &edit(SHOWN, r#""version":1"#, r#""version":0"#),
+            Err("unsupported version 0"),
         );
         check(&edit(SHOWN, "shown", "accepted"), Err("unknown variant `accepted`"));
         check(
@@ -710,7 +977,233 @@ mod tests {
     fn oversized_bodies_are_refused() {
         let padded = format!("{SHOWN}{}", " ".repeat(MAX_BODY - SHOWN.len()));
         check(&padded, Ok("shown diffo.fi fi 1 0123456789abcdef"));
-        check(&format!("{padded} "), Err("larger than 2048 bytes"));
+        check(&format!("{padded} "), Err("the event is larger than 4096 bytes"));
+    }
+
+    /// A site that accepts any name, for events on sites with long names.
+    struct Any;
+
+    impl Sites for Any {
+        fn site(&self, name: &str) -> Option<Arc<str>> {
+            Some(Arc::from(name))
+        }
+    }
+
+    /// The largest event the banner can write fits in [`MAX_BODY`], with the size its doc
+    /// comment gives.
+    #[test]
+    fn the_largest_event_fits() {
+        let services: Vec<String> = (0..MAX_SERVICES)
+            .map(|i| format!("\"{i:02}{}\":false", "x".repeat(MAX_SERVICE_ID - 2)))
+            .collect();
+        let body = format!(
+            r#"{{"version":2,"event":"reject_all","id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60","site":"{}","lang":"fi","revision":65535,"texts":"0123456789abcdef","layer":"declaration","categories":{{"analytics":false,"marketing":false,"social":false}},"services":{{{}}}}}"#,
+            "d".repeat(100),
+            services.join(",")
+        );
+        assert_eq!(body.len(), 3481);
+        assert!(body.len() <= MAX_BODY);
+        let Ok(Event::Decision(d)) = parse(body.as_bytes(), &Any) else {
+            panic!("refused: {:?}", parse(body.as_bytes(), &Any));
+        };
+        assert_eq!(d.services.map(|s| s.refused().count()), Some(MAX_SERVICES));
+    }
+
+    /// `V2` is the fixture's decision with a real hash.
+    const V2: &str = r#"{"version":2,"event":"custom","id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60","site":"diffo.fi","lang":"fi","revision":1,"texts":"0123456789abcdef","layer":"settings","categories":{"analytics":true,"marketing":false,"social":false},"services":{"google-analytics":true,"linkedin-insight":false}}"#;
+    const V2_SERVICES: &str = r#"{"google-analytics":true,"linkedin-insight":false}"#;
+
+    #[test]
+    fn version_2_events_are_read() {
+        let id = "3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60";
+        check(
+            V2,
+            Ok(&format!(
+                "custom {id} diffo.fi fi 1 settings 100 services google-analytics:1 linkedin-insight:0"
+            )),
+        );
+        check(
+            &edit(SHOWN, r#""version":1"#, r#""version":2"#),
+            Ok("shown diffo.fi fi 1 0123456789abcdef"),
+        );
+        // A site without services.
+        check(
+            &edit(V2, V2_SERVICES, "{}"),
+            Ok(&format!("custom {id} diffo.fi fi 1 settings 100 services")),
+        );
+        // Services are listed by id whatever the order on the wire.
+        check(
+            &edit(V2, V2_SERVICES, r#"{"youtube":true,"a-1":false,"0":true}"#),
+            Ok(&format!(
+                "custom {id} diffo.fi fi 1 settings 100 services 0:1 a-1:0 youtube:1"
+            )),
+        );
+        for kind in ["accept_all", "reject_all", "withdraw"] {
+            let body = edit(V2, "custom", kind);
+            check(
+                &body,
+                Ok(&format!(
+                    "{kind} {id} diffo.fi fi 1 settings 100 services google-analytics:1 linkedin-insight:0"
+                )),
+            );
+        }
+        let forty = "a".repeat(MAX_SERVICE_ID);
+        check(
+            &edit(V2, V2_SERVICES, &format!(r#"{{"{forty}":true}}"#)),
+            Ok(&format!("custom {id} diffo.fi fi 1 settings 100 services {forty}:1")),
+        );
+        let most: Vec<String> = (0..MAX_SERVICES).map(|i| format!("\"s{i:02}\":true")).collect();
+        let body = edit(V2, V2_SERVICES, &format!("{{{}}}", most.join(",")));
+        let Ok(Event::Decision(d)) = parse(body.as_bytes(), &Three) else {
+            panic!("{body}");
+        };
+        assert_eq!(d.services.as_ref().map(Services::len), Some(MAX_SERVICES));
+        assert_eq!(d.version(), 2);
+        // Version 1 stays as it was: no services.
+        let Ok(Event::Decision(d)) = parse(ACCEPT.as_bytes(), &Three) else {
+            panic!();
+        };
+        assert_eq!((d.version(), d.services), (1, None));
+    }
+
+    /// Bad version 2 events and the exact message of each (without serde's position,
+    /// " at line 1 column N").
+    #[test]
+    fn bad_version_2_events_are_refused_with_a_message_naming_the_problem() {
+        let too_many: Vec<String> = (0..=MAX_SERVICES).map(|i| format!("\"s{i:02}\":true")).collect();
+        let too_many = format!("{{{}}}", too_many.join(","));
+        let long = format!(r#"{{"{}":true}}"#, "a".repeat(MAX_SERVICE_ID + 1));
+        let cases: Vec<(String, &str)> = vec![
+            (
+                edit(V2, &format!(r#","services":{V2_SERVICES}"#), ""),
+                "missing field `services` (required for \"custom\" in version 2)",
+            ),
+            (
+                edit(V2, V2_SERVICES, "null"),
+                "invalid event: invalid type: null, expected an object of service ids to true or false",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"["google-analytics"]"#),
+                "invalid event: invalid type: sequence, expected an object of service ids to true or false",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#""google-analytics""#),
+                "invalid event: invalid type: string \"google-analytics\", expected an object of service ids to true or false",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"google-analytics":true,"google-analytics":false}"#),
+                "invalid event: duplicate service `google-analytics`",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"youtube":1}"#),
+                "invalid event: invalid type: integer `1`, expected true or false for service `youtube`",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"youtube":"true"}"#),
+                "invalid event: invalid type: string \"true\", expected true or false for service `youtube`",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"youtube":null}"#),
+                "invalid event: invalid type: null, expected true or false for service `youtube`",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"youtube":{"on":true}}"#),
+                "invalid event: invalid type: map, expected true or false for service `youtube`",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"Google-Analytics":true}"#),
+                "invalid event: service id \"Google-Analytics\" is not 1 to 40 lowercase letters, digits or hyphens",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"google analytics":true}"#),
+                "invalid event: service id \"google analytics\" is not 1 to 40 lowercase letters, digits or hyphens",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"google_analytics":true}"#),
+                "invalid event: service id \"google_analytics\" is not 1 to 40 lowercase letters, digits or hyphens",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"":true}"#),
+                "invalid event: service id \"\" is not 1 to 40 lowercase letters, digits or hyphens",
+            ),
+            (
+                edit(V2, V2_SERVICES, r#"{"yoütube":true}"#),
+                "invalid event: service id \"yoütube\" is not 1 to 40 lowercase letters, digits or hyphens",
+            ),
+            (
+                edit(V2, V2_SERVICES, &long),
+                "invalid event: service id \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is not 1 to 40 lowercase letters, digits or hyphens",
+            ),
+            (edit(V2, V2_SERVICES, &too_many), "invalid event: more than 64 services"),
+            (
+                edit(SHOWN, r#""version":1"#, r#""version":2,"services":{}"#),
+                "a \"shown\" event has no services",
+            ),
+            (
+                edit(&edit(SHOWN, r#""version":1"#, r#""version":2"#), "\"texts\"", r#""layer":"first","texts""#),
+                "a \"shown\" event has no layer",
+            ),
+            (
+                edit(V2, r#""version":2"#, r#""version":2,"ip":"192.0.2.1""#),
+                "invalid event: unknown field `ip`, expected one of `version`, `event`, `id`, `site`, `lang`, \
+                 `revision`, `texts`, `layer`, `categories`, `services`",
+            ),
+            // Version 1 has no services: the field is unknown there.
+            (
+                edit(V2, r#""version":2"#, r#""version":1"#),
+                "invalid event: unknown field `services`, expected one of `version`, `event`, `id`, `site`, \
+                 `lang`, `revision`, `texts`, `layer`, `categories`",
+            ),
+            (
+                edit(V2, "\"settings\"", "\"popup\""),
+                "invalid event: unknown variant `popup`, expected one of `first`, `settings`, `embed`, \
+                 `declaration`, `api`",
+            ),
+            (edit(V2, "diffo.fi", "example.com"), "unknown site \"example.com\""),
+            (
+                edit(V2, r#""analytics":true,"#, ""),
+                "invalid event: missing category `analytics`",
+            ),
+        ];
+        for (body, want) in &cases {
+            let got = parse(body.as_bytes(), &Three).map(describe);
+            let Err(got) = got else {
+                panic!("{body}\n  accepted: {got:?}\n  wanted: {want}");
+            };
+            let message = got.split(" at line ").next().unwrap_or_default();
+            assert_eq!(message, *want, "{body}");
+        }
+    }
+
+    #[test]
+    fn service_ids_and_lists_are_checked() {
+        for good in ["a", "0", "-", "google-analytics", "meta-pixel-2", &"z".repeat(40)] {
+            assert_eq!(ServiceId::parse(good).map(|id| id.to_string()).as_deref(), Some(good));
+        }
+        for bad in ["", "A", "a b", "a_b", "a.b", "ä", "a/b", &"z".repeat(41)] {
+            assert_eq!(ServiceId::parse(bad), None, "{bad:?}");
+        }
+        let id = |text: &str| ServiceId::parse(text).unwrap();
+        let services = Services::new(vec![(id("youtube"), false), (id("google-analytics"), true)]).unwrap();
+        assert_eq!(
+            services.iter().map(|(id, g)| format!("{id}:{g}")).collect::<Vec<_>>(),
+            ["google-analytics:true", "youtube:false"]
+        );
+        assert_eq!(
+            services.granted().map(ServiceId::as_str).collect::<Vec<_>>(),
+            ["google-analytics"]
+        );
+        assert_eq!(
+            services.refused().map(ServiceId::as_str).collect::<Vec<_>>(),
+            ["youtube"]
+        );
+        assert_eq!(
+            Services::new(vec![(id("a"), true), (id("b"), true), (id("a"), false)]),
+            Err("duplicate service `a`".to_string())
+        );
+        let most: Vec<(ServiceId, bool)> = (0..=MAX_SERVICES).map(|i| (id(&format!("s{i}")), true)).collect();
+        assert!(Services::new(most[..MAX_SERVICES].to_vec()).is_ok());
+        assert_eq!(Services::new(most), Err("more than 64 services".to_string()));
     }
 
     #[test]

@@ -128,6 +128,7 @@ impl AppState {
 /// | `GET /login`, `POST /login`, `POST /logout` | the dashboard's login |
 /// | `GET /dashboard?from&to&site&lang&ui` | consent rates (login) |
 /// | `GET /v1/stats?from&to&site&lang` and `/v1/stats.csv` | the same numbers (login) |
+/// | `GET /v1/stats/services.csv?from&to&site&lang` | the counts per service (login) |
 /// | `GET /dashboard.css` | the pages' stylesheet |
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -139,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .route("/dashboard", get(dashboard::page))
         .route("/v1/stats", get(dashboard::stats_json))
         .route("/v1/stats.csv", get(dashboard::stats_csv))
+        .route("/v1/stats/services.csv", get(dashboard::stats_services_csv))
         .route("/dashboard.css", get(html::stylesheet))
         .fallback(not_found)
         .with_state(state)

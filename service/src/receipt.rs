@@ -10,12 +10,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::error::AppError;
-use crate::event::ConsentId;
+use crate::event::{ConsentId, DecisionKind, ServiceId};
 use crate::html::{self, escape, Referrer};
 use crate::ingest::cors;
 use crate::lang::{negotiate, Lang};
 use crate::store::Recorded;
-use crate::texts::{endonym, Receipt};
+use crate::texts::{endonym, Receipt, ReceiptServices};
 use crate::time::iso_8601;
 use crate::{blocking, AppState};
 
@@ -39,7 +39,8 @@ async fn look_up(state: &AppState, id: &str) -> Result<Found, AppError> {
     })
 }
 
-/// The JSON form of a receipt.
+/// The JSON form of a receipt: each decision as recorded, its services by id (granted
+/// `true`, refused `false`) or `null` for a version 1 decision.
 pub fn to_json(id: &ConsentId, decisions: &[Recorded]) -> Value {
     let decisions: Vec<Value> = decisions
         .iter()
@@ -57,6 +58,13 @@ pub fn to_json(id: &ConsentId, decisions: &[Recorded]) -> Value {
                     "marketing": d.categories.marketing,
                     "social": d.categories.social,
                 },
+                // `null` for a version 1 decision, which had no choice per service.
+                "services": d.services.as_ref().map(|services| {
+                    services
+                        .iter()
+                        .map(|(id, granted)| (id.to_string(), Value::Bool(granted)))
+                        .collect::<serde_json::Map<_, _>>()
+                }),
             })
         })
         .collect();
@@ -169,7 +177,7 @@ fn render(lang: Lang, raw_id: &str, found: &Found) -> (StatusCode, String) {
             ));
             body.push_str(&format!("<h2>{}</h2>\n<ol class=\"decisions\">\n", escape(t.history)));
             for d in decisions {
-                body.push_str(&decision(t, d));
+                body.push_str(&decision(lang, d));
             }
             body.push_str("</ol>\n");
             body.push_str(&format!(
@@ -184,36 +192,73 @@ fn render(lang: Lang, raw_id: &str, found: &Found) -> (StatusCode, String) {
     (status, html::page(lang.code(), t.title, "../dashboard.css", &body))
 }
 
-fn decision(t: &Receipt, d: &Recorded) -> String {
+/// One decision: what the visitor did, and every fact recorded with it.
+fn decision(lang: Lang, d: &Recorded) -> String {
+    let t = Receipt::of(lang);
+    let s = ReceiptServices::of(lang);
+    // The words that are not yet in the page's language say which language they are in.
+    let s_lang = if s.lang == lang {
+        String::new()
+    } else {
+        format!(" lang=\"{}\"", s.lang.code())
+    };
     let yes_no = |granted: bool| if granted { t.allowed } else { t.refused };
-    let facts = [
-        (
-            t.time,
-            iso_8601(d.time_ms)
-                .chars()
-                .take(19)
-                .collect::<String>()
-                .replace('T', " "),
-            false,
-        ),
-        (t.site, d.site.clone(), false),
-        (t.lang, t.lang_name(d.lang).to_string(), false),
-        (t.layer, t.layer_name(d.layer).to_string(), false),
-        (t.categories[0], yes_no(d.categories.analytics).to_string(), false),
-        (t.categories[1], yes_no(d.categories.marketing).to_string(), false),
-        (t.categories[2], yes_no(d.categories.social).to_string(), false),
-        (t.revision, d.revision.to_string(), false),
-        (t.texts, d.texts.clone(), true),
-    ];
-    let mut out = format!("<li>\n<h3>{}</h3>\n<dl class=\"facts\">\n", escape(t.kind(d.kind)));
-    for (label, value, code) in facts {
-        let class = if code { " class=\"code\"" } else { "" };
+    let c = d.categories;
+    // "Accept all" allows everything unless the banner held something back (Global
+    // Privacy Control keeps marketing off); then saying so would be false.
+    let all_granted = c.analytics
+        && c.marketing
+        && c.social
+        && d.services
+            .as_ref()
+            .is_none_or(|services| services.refused().next().is_none());
+    let mut out = String::from("<li>\n");
+    if d.kind == DecisionKind::AcceptAll && !all_granted {
+        out.push_str(&format!(
+            "<h3{s_lang}>{}</h3>\n<p{s_lang}>{}</p>\n",
+            escape(s.accept_all_partly),
+            escape(s.accept_all_partly_note)
+        ));
+    } else {
+        out.push_str(&format!("<h3>{}</h3>\n", escape(t.kind(d.kind))));
+    }
+    out.push_str("<dl class=\"facts\">\n");
+    let fact = |out: &mut String, label: &str, value: &str, class: &str| {
         out.push_str(&format!(
             "<dt>{}</dt><dd{class}>{}</dd>\n",
             escape(label),
-            escape(&value)
+            escape(value)
         ));
+    };
+    let time = iso_8601(d.time_ms)
+        .chars()
+        .take(19)
+        .collect::<String>()
+        .replace('T', " ");
+    fact(&mut out, t.time, &time, "");
+    fact(&mut out, t.site, &d.site, "");
+    fact(&mut out, t.lang, t.lang_name(d.lang), "");
+    fact(&mut out, t.layer, t.layer_name(d.layer), "");
+    fact(&mut out, t.categories[0], yes_no(c.analytics), "");
+    fact(&mut out, t.categories[1], yes_no(c.marketing), "");
+    fact(&mut out, t.categories[2], yes_no(c.social), "");
+    // A version 1 decision had no choice per service, and a site without services has
+    // none to list: either way the categories above say it all.
+    if let Some(services) = d.services.as_ref().filter(|services| !services.is_empty()) {
+        for (label, ids) in [
+            (s.allowed, services.granted().map(ServiceId::as_str).collect::<Vec<_>>()),
+            (s.refused, services.refused().map(ServiceId::as_str).collect()),
+        ] {
+            let value = if ids.is_empty() {
+                format!("<dd{s_lang}>{}</dd>", escape(s.none))
+            } else {
+                format!("<dd class=\"code\">{}</dd>", escape(&ids.join(", ")))
+            };
+            out.push_str(&format!("<dt{s_lang}>{}</dt>{value}\n", escape(label)));
+        }
     }
+    fact(&mut out, t.revision, &d.revision.to_string(), "");
+    fact(&mut out, t.texts, &d.texts, " class=\"code\"");
     out.push_str("</dl>\n</li>\n");
     out
 }
@@ -221,7 +266,7 @@ fn decision(t: &Receipt, d: &Recorded) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Categories, DecisionKind, Layer};
+    use crate::event::{Categories, Layer, Services};
 
     fn recorded(kind: DecisionKind, time_ms: i64, analytics: bool) -> Recorded {
         Recorded {
@@ -237,10 +282,138 @@ mod tests {
                 marketing: false,
                 social: false,
             },
+            services: None,
         }
     }
 
     const ID: &str = "3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60";
+
+    /// `recorded` with the categories `granted` and the services `"id:1"` (granted) or
+    /// `"id:0"` (refused), as a version 2 decision.
+    fn recorded_v2(kind: DecisionKind, granted: [bool; 3], services: &[&str]) -> Recorded {
+        let pairs = services
+            .iter()
+            .map(|s| {
+                let (id, granted) = s.split_once(':').unwrap();
+                (ServiceId::parse(id).unwrap(), granted == "1")
+            })
+            .collect();
+        Recorded {
+            categories: Categories {
+                analytics: granted[0],
+                marketing: granted[1],
+                social: granted[2],
+            },
+            services: Some(Services::new(pairs).unwrap()),
+            ..recorded(kind, 1_740_830_400_000, granted[0])
+        }
+    }
+
+    fn page_of(lang: Lang, decisions: Vec<Recorded>) -> String {
+        let found = Found::Decisions(ConsentId::parse(ID).unwrap(), decisions);
+        let (status, page) = render(lang, ID, &found);
+        assert_eq!(status, StatusCode::OK);
+        page
+    }
+
+    #[test]
+    fn services_are_listed_in_json_and_on_the_page() {
+        let id = ConsentId::parse(ID).unwrap();
+        let decisions = vec![
+            recorded(DecisionKind::Custom, 1_740_830_400_000, true),
+            recorded_v2(
+                DecisionKind::Custom,
+                [true, false, false],
+                &["youtube:0", "google-analytics:1", "linkedin-insight:0"],
+            ),
+            recorded_v2(DecisionKind::RejectAll, [false; 3], &["google-analytics:0"]),
+            recorded_v2(DecisionKind::AcceptAll, [true; 3], &[]),
+        ];
+        let json = to_json(&id, &decisions);
+        assert_eq!(json["decisions"][0]["services"], Value::Null, "version 1");
+        assert_eq!(
+            json["decisions"][1]["services"],
+            json!({"google-analytics": true, "linkedin-insight": false, "youtube": false})
+        );
+        assert_eq!(json["decisions"][3]["services"], json!({}));
+
+        let page = page_of(Lang::En, decisions.clone());
+        let items: Vec<&str> = page.split("<li>").skip(1).collect();
+        assert_eq!(items.len(), 4);
+        assert!(!items[0].contains("Services"), "version 1 lists no services");
+        assert!(
+            items[1].contains(
+                "<dt>Social media</dt><dd>Not allowed</dd>\n\
+                 <dt>Services allowed</dt><dd class=\"code\">google-analytics</dd>\n\
+                 <dt>Services not allowed</dt><dd class=\"code\">linkedin-insight, youtube</dd>\n\
+                 <dt>Policy version</dt>"
+            ),
+            "{}",
+            items[1]
+        );
+        assert!(
+            items[2].contains("<dt>Services allowed</dt><dd>none</dd>\n<dt>Services not allowed</dt><dd class=\"code\">google-analytics</dd>"),
+            "{}",
+            items[2]
+        );
+        assert!(!items[3].contains("Services"), "a site without services lists none");
+        assert!(items[3].contains("<h3>You accepted all cookies</h3>"));
+
+        let page = page_of(Lang::Fi, decisions.clone());
+        assert!(page.contains(
+            "<dt>Sallitut palvelut</dt><dd class=\"code\">google-analytics</dd>\n\
+             <dt>Palvelut, joita ei sallittu</dt><dd class=\"code\">linkedin-insight, youtube</dd>"
+        ));
+        assert!(page.contains("<dt>Sallitut palvelut</dt><dd>ei yhtään</dd>"));
+        // Swedish has no words for services yet: English ones, marked as English.
+        let page = page_of(Lang::Sv, decisions);
+        assert!(page.contains("<dt lang=\"en\">Services allowed</dt><dd class=\"code\">google-analytics</dd>"));
+        assert!(page.contains("<dt lang=\"en\">Services allowed</dt><dd lang=\"en\">none</dd>"));
+    }
+
+    /// An "accept all" that did not allow everything (Global Privacy Control keeps
+    /// marketing off) names the button and says that not everything was allowed.
+    #[test]
+    fn an_accept_all_that_held_something_back_does_not_claim_everything() {
+        let partly = [
+            recorded_v2(DecisionKind::AcceptAll, [true, false, true], &["google-analytics:1"]),
+            recorded_v2(
+                DecisionKind::AcceptAll,
+                [true; 3],
+                &["google-analytics:1", "meta-pixel:0"],
+            ),
+            Recorded {
+                categories: Categories {
+                    analytics: true,
+                    marketing: false,
+                    social: false,
+                },
+                ..recorded(DecisionKind::AcceptAll, 1_740_830_400_000, true)
+            },
+        ];
+        for d in partly {
+            let en = page_of(Lang::En, vec![d.clone()]);
+            assert!(en.contains("<h3>You chose “Accept all”</h3>"), "{en}");
+            assert!(en.contains(
+                "<p>Not everything was allowed, though: only what is marked as allowed below. This happens, \
+                 for example, when your browser sends the Global Privacy Control signal, which the site respects.</p>"
+            ));
+            assert!(!en.contains("You accepted all cookies"));
+            let fi = page_of(Lang::Fi, vec![d.clone()]);
+            assert!(fi.contains("<h3>Valitsit vaihtoehdon ”Hyväksy kaikki”</h3>"), "{fi}");
+            assert!(fi.contains("<p>Kaikkea ei kuitenkaan sallittu, vaan vain se, mikä on alla merkitty sallituksi."));
+            assert!(!fi.contains("Hyväksyit kaikki evästeet"));
+            let sv = page_of(Lang::Sv, vec![d]);
+            assert!(sv.contains("<h3 lang=\"en\">You chose “Accept all”</h3>"), "{sv}");
+            assert!(!sv.contains("Du godkände alla kakor"));
+        }
+        let all = recorded_v2(DecisionKind::AcceptAll, [true; 3], &["google-analytics:1"]);
+        let fi = page_of(
+            Lang::Fi,
+            vec![all, recorded(DecisionKind::AcceptAll, 1_740_830_400_000, true)],
+        );
+        assert_eq!(fi.matches("<h3>Hyväksyit kaikki evästeet</h3>").count(), 1, "{fi}");
+    }
 
     #[test]
     fn json_lists_every_decision_in_order() {
@@ -319,5 +492,40 @@ mod tests {
         let (status, page) = render(Lang::Sv, ID, &Found::Nothing);
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(page.contains("Inga val har sparats"));
+    }
+
+    /// The id is pseudonymous and kept in two places; the pages say so, and Finnish
+    /// calls it by one name.
+    #[test]
+    fn the_pages_say_where_the_id_is_kept() {
+        let id = ConsentId::parse(ID).unwrap();
+        let found = Found::Decisions(id, vec![recorded(DecisionKind::Custom, 1_740_830_400_000, true)]);
+        for (lang, kept) in [
+            (
+                Lang::Fi,
+                "Tunniste on tallessa selaimessasi ja tässä suostumuslokissa. Sen yhteyteen ei tallenneta mitään, \
+                 mistä sinut voisi tunnistaa: ei IP-osoitetta eikä tietoja selaimestasi tai laitteestasi.",
+            ),
+            (
+                Lang::En,
+                "The ID is kept in your browser and in this consent log. Nothing that could identify you is stored \
+                 with it: no IP address, and no user agent or other details of your browser or device.",
+            ),
+        ] {
+            let pages = [
+                render(lang, ID, &found).1,
+                render(lang, ID, &Found::Nothing).1,
+                render(lang, "x", &Found::Malformed).1,
+            ];
+            assert!(pages[0].contains(kept), "{lang:?}\n{}", pages[0]);
+            for page in &pages {
+                assert!(!page.to_lowercase().contains("anonym"), "{lang:?}\n{page}");
+                assert!(!page.contains("only in your browser"), "{page}");
+                if lang == Lang::Fi {
+                    assert!(!page.contains("tunnus") && !page.contains("Tunnus"), "{page}");
+                    assert!(page.contains("uostumustunniste"), "{page}");
+                }
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Counts and rates: what the dashboard, `/v1/stats` and `/v1/stats.csv` show.
+//! Counts and rates: what the dashboard, `/v1/stats`, `/v1/stats.csv` and
+//! `/v1/stats/services.csv` show.
 //!
 //! Definitions (the same everywhere):
 //!
@@ -7,9 +8,20 @@
 //! - *accept-all, reject-all, custom and withdraw rates* = that count / decisions.
 //! - *opt-in rate* of a category = decisions (other than withdrawals) that granted it /
 //!   decisions.
+//! - *opt-in rate* of a service = decisions (other than withdrawals) that granted it /
+//!   decisions (other than withdrawals) that named it. Only version 2 decisions name
+//!   services, so a service's rate is of those alone.
 //!
 //! Rates are percentages rounded half up to one decimal, computed in integers; a rate
 //! whose denominator is 0 has no value (`null` in JSON, empty in CSV, "–" on the page).
+//!
+//! The JSON of `/v1/stats` has a row per day, site and language with the [`COLUMNS`] as
+//! keys, and the totals of the selection; each row and the totals also have `services`,
+//! an object of the services named in it by id, each with the last three
+//! [`SERVICE_COLUMNS`] (`{"google-analytics": {"decisions": 3, "granted": 2,
+//! "opt_in_rate": 66.7}}`, `{}` when none was named). `/v1/stats.csv` has the rows
+//! without services, as before version 2; `/v1/stats/services.csv` has one row per day,
+//! site, language and service with the [`SERVICE_COLUMNS`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -17,7 +29,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Map, Value};
 
 use crate::config::Config;
-use crate::event::{DecisionKind, Event, Sites};
+use crate::event::{DecisionKind, Event, ServiceId, Services, Sites};
 use crate::lang::Lang;
 use crate::store::{DailyRow, StatsQuery};
 use crate::time::Day;
@@ -29,7 +41,7 @@ pub const MAX_RANGE_DAYS: i64 = 5 * 365 + 2;
 pub const DEFAULT_RANGE_DAYS: i64 = 30;
 
 /// What happened on one day, site and language (or a sum of those).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Banners shown.
     pub shown: u64,
@@ -47,6 +59,31 @@ pub struct Counts {
     pub marketing: u64,
     /// Decisions (other than withdrawals) that granted social media.
     pub social: u64,
+    /// Per service: the decisions (other than withdrawals) that named it and those that
+    /// granted it. Only version 2 decisions name services.
+    pub services: BTreeMap<ServiceId, ServiceCounts>,
+}
+
+/// What the decisions (other than withdrawals) said about one service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServiceCounts {
+    /// Decisions that named the service.
+    pub decisions: u64,
+    /// Of those, the decisions that granted it.
+    pub granted: u64,
+}
+
+impl ServiceCounts {
+    /// The service's opt-in rate: granted / decisions.
+    pub fn rate(&self) -> Rate {
+        Rate::of(self.granted, self.decisions)
+    }
+
+    /// Adds other counts to these.
+    pub fn merge(&mut self, other: &ServiceCounts) {
+        self.decisions += other.decisions;
+        self.granted += other.granted;
+    }
 }
 
 impl Counts {
@@ -69,6 +106,11 @@ impl Counts {
         self.analytics += u64::from(c.analytics);
         self.marketing += u64::from(c.marketing);
         self.social += u64::from(c.social);
+        for (id, granted) in decision.services.iter().flat_map(Services::iter) {
+            let counts = self.services.entry(id.clone()).or_default();
+            counts.decisions += 1;
+            counts.granted += u64::from(granted);
+        }
     }
 
     /// Adds other counts to these.
@@ -81,6 +123,9 @@ impl Counts {
         self.analytics += other.analytics;
         self.marketing += other.marketing;
         self.social += other.social;
+        for (id, counts) in &other.services {
+            self.services.entry(id.clone()).or_default().merge(counts);
+        }
     }
 
     /// Decisions: accept all + reject all + custom (withdrawals excluded).
@@ -194,6 +239,14 @@ pub const COLUMNS: [&str; 20] = [
     "social_rate",
 ];
 
+/// The columns of a row of the counts per service, in order: the names in the CSV
+/// header, and (the last three) the keys of each service in the JSON.
+pub const SERVICE_COLUMNS: [&str; 7] = ["day", "site", "lang", "service", "decisions", "granted", "opt_in_rate"];
+
+/// How many of [`SERVICE_COLUMNS`] say where (day, site, language, service); the rest are
+/// the numbers.
+const SERVICE_KEYS: usize = 4;
+
 /// One value of a row.
 enum Field<'a> {
     Text(&'a str),
@@ -219,6 +272,16 @@ fn fields<'a>(day: &'a str, site: &'a str, lang: &'a str, c: &Counts) -> impl It
     ]
     .into_iter()
     .chain(c.rates().in_order().map(Field::Rate))
+}
+
+/// The numbers of one service, in the order of [`SERVICE_COLUMNS`] after the keys.
+fn service_fields<'a>(c: &ServiceCounts) -> impl Iterator<Item = Field<'a>> {
+    [
+        Field::Count(c.decisions),
+        Field::Count(c.granted),
+        Field::Rate(c.rate()),
+    ]
+    .into_iter()
 }
 
 /// A checked stats query, with the dashboard's UI language when one was asked for.
@@ -349,14 +412,17 @@ pub fn by_day(rows: &[DailyRow]) -> BTreeMap<Day, Counts> {
     sums
 }
 
-/// The JSON answer of `/v1/stats`: the filter, every row, and the totals.
+/// The JSON answer of `/v1/stats`: the filter, every row, and the totals, each with its
+/// services.
 pub fn to_json(filter: &Filter, rows: &[DailyRow]) -> Value {
     let totals = total_fields(filter, &total(rows));
     let rows: Vec<Value> = rows
         .iter()
         .map(|row| {
             let day = row.day.to_string();
-            object(&COLUMNS, fields(&day, &row.site, row.lang.code(), &row.counts))
+            let mut fields = object(&COLUMNS, fields(&day, &row.site, row.lang.code(), &row.counts));
+            fields.insert("services".to_string(), services_json(&row.counts));
+            Value::Object(fields)
         })
         .collect();
     json!({
@@ -372,13 +438,25 @@ pub fn to_json(filter: &Filter, rows: &[DailyRow]) -> Value {
 fn total_fields(filter: &Filter, counts: &Counts) -> Value {
     // The totals have no day; site and language are the filter's.
     let mut totals = object(&COLUMNS, fields("", filter.site_param(), filter.lang_param(), counts));
-    if let Value::Object(map) = &mut totals {
-        map.remove("day");
-    }
-    totals
+    totals.remove("day");
+    totals.insert("services".to_string(), services_json(counts));
+    Value::Object(totals)
 }
 
-fn object<'a>(names: &[&str], values: impl Iterator<Item = Field<'a>>) -> Value {
+/// The services of `counts` as a JSON object by id.
+fn services_json(counts: &Counts) -> Value {
+    let services = counts
+        .services
+        .iter()
+        .map(|(id, c)| {
+            let numbers = object(&SERVICE_COLUMNS[SERVICE_KEYS..], service_fields(c));
+            (id.to_string(), Value::Object(numbers))
+        })
+        .collect();
+    Value::Object(services)
+}
+
+fn object<'a>(names: &[&str], values: impl Iterator<Item = Field<'a>>) -> Map<String, Value> {
     let mut map = Map::new();
     for (name, value) in names.iter().zip(values) {
         let value = match value {
@@ -388,32 +466,58 @@ fn object<'a>(names: &[&str], values: impl Iterator<Item = Field<'a>>) -> Value 
         };
         map.insert((*name).to_string(), value);
     }
-    Value::Object(map)
+    map
 }
 
 /// The CSV of `/v1/stats.csv` (RFC 4180: CRLF line ends, quoted when needed): a header
 /// row and the same rows as the JSON, rates as percentages with a dot, empty when none.
+/// The services are in [`to_services_csv`], so that this file stays as it was.
 pub fn to_csv(rows: &[DailyRow]) -> String {
     let mut csv = String::with_capacity(64 * (rows.len() + 1));
     csv.push_str(&COLUMNS.join(","));
     csv.push_str("\r\n");
     for row in rows {
         let day = row.day.to_string();
-        for (i, field) in fields(&day, &row.site, row.lang.code(), &row.counts).enumerate() {
-            if i > 0 {
-                csv.push(',');
-            }
-            match field {
-                Field::Text(text) => csv_field(&mut csv, text),
-                Field::Count(n) => {
-                    let _ = write!(csv, "{n}");
-                }
-                Field::Rate(rate) => csv.push_str(&rate.plain()),
-            }
-        }
-        csv.push_str("\r\n");
+        csv_row(&mut csv, fields(&day, &row.site, row.lang.code(), &row.counts));
     }
     csv
+}
+
+/// The CSV of `/v1/stats/services.csv`, as [`to_csv`]: a header row, then one row per
+/// day, site, language and service named, in that order.
+pub fn to_services_csv(rows: &[DailyRow]) -> String {
+    let mut csv = String::with_capacity(48 * (rows.len() + 1));
+    csv.push_str(&SERVICE_COLUMNS.join(","));
+    csv.push_str("\r\n");
+    for row in rows {
+        let day = row.day.to_string();
+        for (id, c) in &row.counts.services {
+            let keys = [
+                Field::Text(&day),
+                Field::Text(&row.site),
+                Field::Text(row.lang.code()),
+                Field::Text(id.as_str()),
+            ];
+            csv_row(&mut csv, keys.into_iter().chain(service_fields(c)));
+        }
+    }
+    csv
+}
+
+fn csv_row<'a>(csv: &mut String, fields: impl Iterator<Item = Field<'a>>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            csv.push(',');
+        }
+        match field {
+            Field::Text(text) => csv_field(csv, text),
+            Field::Count(n) => {
+                let _ = write!(csv, "{n}");
+            }
+            Field::Rate(rate) => csv.push_str(&rate.plain()),
+        }
+    }
+    csv.push_str("\r\n");
 }
 
 fn csv_field(csv: &mut String, text: &str) {
@@ -467,6 +571,7 @@ mod tests {
             analytics: accept_all + custom,
             marketing: accept_all,
             social: accept_all,
+            services: BTreeMap::new(),
         }
     }
 
@@ -619,6 +724,134 @@ mod tests {
         assert_eq!(json["totals"]["interaction_rate"], 69.2);
         assert_eq!(json["totals"]["site"], "all");
         assert!(json["totals"].get("day").is_none());
+    }
+
+    fn with_services(mut counts: Counts, services: &[(&str, u64, u64)]) -> Counts {
+        for (id, decisions, granted) in services {
+            let c = ServiceCounts {
+                decisions: *decisions,
+                granted: *granted,
+            };
+            counts.services.insert(ServiceId::parse(id).unwrap(), c);
+        }
+        counts
+    }
+
+    /// Version 1 decisions name no services; withdrawals count for no service; the rate
+    /// is of the decisions that named the service.
+    #[test]
+    fn services_are_counted_from_version_2_decisions_other_than_withdrawals() {
+        let body = |event: &str, services: Option<&str>| {
+            let mut body = format!(
+                r#"{{"version":1,"event":"{event}","id":"3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60","site":"diffo.fi","lang":"fi","revision":1,"texts":"0123456789abcdef","layer":"first","categories":{{"analytics":true,"marketing":false,"social":false}}}}"#
+            );
+            if let Some(services) = services {
+                body = body.replace("\"version\":1", "\"version\":2");
+                body.insert_str(body.len() - 1, &format!(",\"services\":{services}"));
+            }
+            body
+        };
+        let mut counts = Counts::default();
+        for (event, services) in [
+            ("accept_all", None),
+            ("accept_all", Some(r#"{"google-analytics":true,"youtube":true}"#)),
+            ("custom", Some(r#"{"google-analytics":true,"youtube":false}"#)),
+            ("reject_all", Some(r#"{"google-analytics":false}"#)),
+            ("custom", Some("{}")),
+            (
+                "withdraw",
+                Some(r#"{"google-analytics":false,"youtube":false,"meta-pixel":false}"#),
+            ),
+        ] {
+            let event = crate::event::parse(body(event, services).as_bytes(), &config()).unwrap();
+            counts.add(&event);
+        }
+        assert_eq!((counts.decisions(), counts.withdraw, counts.analytics), (5, 1, 5));
+        let rates: Vec<String> = counts
+            .services
+            .iter()
+            .map(|(id, c)| format!("{id} {}/{} {}", c.granted, c.decisions, c.rate().plain()))
+            .collect();
+        assert_eq!(rates, ["google-analytics 2/3 66.7", "youtube 1/2 50.0"]);
+        let mut twice = counts.clone();
+        twice.merge(&counts);
+        assert_eq!(
+            twice.services[&ServiceId::parse("youtube").unwrap()],
+            ServiceCounts {
+                decisions: 4,
+                granted: 2
+            }
+        );
+        assert_eq!(ServiceCounts::default().rate(), Rate(None));
+    }
+
+    #[test]
+    fn services_csv_and_json_carry_the_same_numbers() {
+        let rows = vec![
+            row(
+                "2025-03-01",
+                "diffo.fi",
+                Lang::Fi,
+                with_services(counts(10, 4, 3, 1, 2), &[("google-analytics", 6, 4), ("youtube", 3, 0)]),
+            ),
+            row("2025-03-01", "diffo.se", Lang::Sv, counts(2, 1, 0, 0, 0)),
+            row(
+                "2025-03-02",
+                "diffo.fi",
+                Lang::En,
+                with_services(counts(3, 1, 0, 0, 0), &[("google-analytics", 1, 1), ("x", 0, 0)]),
+            ),
+        ];
+        let csv = to_services_csv(&rows);
+        assert_eq!(
+            csv,
+            "day,site,lang,service,decisions,granted,opt_in_rate\r\n\
+             2025-03-01,diffo.fi,fi,google-analytics,6,4,66.7\r\n\
+             2025-03-01,diffo.fi,fi,youtube,3,0,0.0\r\n\
+             2025-03-02,diffo.fi,en,google-analytics,1,1,100.0\r\n\
+             2025-03-02,diffo.fi,en,x,0,0,\r\n"
+        );
+        let filter = Filter {
+            query: StatsQuery {
+                from: rows[0].day,
+                to: rows[2].day,
+                site: None,
+                lang: None,
+            },
+            ui: None,
+        };
+        let json = to_json(&filter, &rows);
+        let mut from_json = vec![SERVICE_COLUMNS.join(",")];
+        for row in json["rows"].as_array().unwrap() {
+            for (id, service) in row["services"].as_object().unwrap() {
+                let numbers = SERVICE_COLUMNS[SERVICE_KEYS..].iter().map(|c| match &service[*c] {
+                    Value::Null => String::new(),
+                    Value::Number(n) if c.ends_with("_rate") => format!("{:.1}", n.as_f64().unwrap()),
+                    other => other.to_string(),
+                });
+                let keys = [&row["day"], &row["site"], &row["lang"]].map(|v| v.as_str().unwrap().to_string());
+                from_json.push(
+                    keys.into_iter()
+                        .chain([id.clone()])
+                        .chain(numbers)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+            }
+        }
+        assert_eq!(from_json.join("\r\n") + "\r\n", csv);
+        assert_eq!(json["rows"][1]["services"], json!({}));
+        assert_eq!(
+            json["totals"]["services"],
+            json!({
+                "google-analytics": {"decisions": 7, "granted": 5, "opt_in_rate": 71.4},
+                "x": {"decisions": 0, "granted": 0, "opt_in_rate": null},
+                "youtube": {"decisions": 3, "granted": 0, "opt_in_rate": 0.0},
+            })
+        );
+        // The CSV of the daily counts stays as it was before services.
+        assert!(!to_csv(&rows).contains("google-analytics"));
+        assert_eq!(to_csv(&rows).lines().next().unwrap().split(',').count(), COLUMNS.len());
     }
 
     #[test]

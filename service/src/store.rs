@@ -5,14 +5,16 @@
 //!
 //! - [`Store::append`] writes a whole batch and its daily counts atomically and durably,
 //!   or nothing; it returns only once the batch survives a crash.
-//! - Decisions are kept individually (the proof of consent); `shown` events only as counts.
-//! - [`Store::purge`] deletes old decisions and never touches the daily counts.
+//! - Decisions are kept individually (the proof of consent), each with the services it
+//!   granted or refused; `shown` events only as counts.
+//! - [`Store::purge`] deletes old decisions with their services and never touches the
+//!   daily counts (per category or per service).
 
 pub mod sqlite;
 
 use std::fmt;
 
-use crate::event::{Categories, DecisionKind, Event, Layer};
+use crate::event::{Categories, DecisionKind, Event, Layer, Services};
 use crate::lang::Lang;
 use crate::stats::Counts;
 use crate::time::Day;
@@ -45,6 +47,8 @@ pub struct Recorded {
     pub layer: Layer,
     /// The categories as decided.
     pub categories: Categories,
+    /// The services as decided (format version 2), or `None` for a version 1 decision.
+    pub services: Option<Services>,
 }
 
 /// Which daily counts to read: a range of days (both included) and optional filters.
@@ -60,7 +64,7 @@ pub struct StatsQuery {
     pub lang: Option<Lang>,
 }
 
-/// The counts of one day, site and language.
+/// The counts of one day, site and language, per service too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DailyRow {
     /// The day (UTC).
@@ -93,17 +97,18 @@ impl From<rusqlite::Error> for StoreError {
 
 /// The storage of the consent log. Calls block; async code runs them on a blocking thread.
 pub trait Store: Send + Sync {
-    /// Writes every event of `batch` and adds them to the daily counts, all in one
-    /// transaction, and returns once that is durable.
+    /// Writes every event of `batch` (decisions with their services) and adds them to
+    /// the daily counts, all in one transaction, and returns once that is durable.
     fn append(&self, batch: &[Stamped]) -> Result<(), StoreError>;
 
     /// Every decision recorded for the consent id `id`, oldest first.
     fn receipt(&self, id: &str) -> Result<Vec<Recorded>, StoreError>;
 
-    /// The daily counts that match `query`, by day, site and language.
+    /// The daily counts that match `query`, by day, site and language, each with its
+    /// counts per service, read at one moment.
     fn stats(&self, query: &StatsQuery) -> Result<Vec<DailyRow>, StoreError>;
 
-    /// Deletes the decisions received before `before_ms`; returns how many. The daily
-    /// counts stay.
+    /// Deletes the decisions received before `before_ms` and their services; returns how
+    /// many decisions. The daily counts stay.
     fn purge(&self, before_ms: i64) -> Result<u64, StoreError>;
 }

@@ -1,5 +1,6 @@
-//! The words of the pages: the receipt in Finnish, English and Swedish, the dashboard and
-//! its login in Finnish and English.
+//! The words of the pages: the receipt in Finnish, English and Swedish (what came with
+//! services in Finnish and English only, see [`ReceiptServices`]), the dashboard and its
+//! login in Finnish and English.
 //!
 //! The banner's own texts are in `locales/`; these are the service's, short and plain.
 
@@ -78,6 +79,57 @@ impl Receipt {
     }
 }
 
+/// The receipt's words that came with event format version 2: the services, and an
+/// "accept all" that did not allow everything. They are in Finnish and English; the
+/// Swedish ones come with the review of the Swedish receipt, and until then a Swedish
+/// receipt shows these few in English, marked `lang="en"`.
+pub struct ReceiptServices {
+    /// The language of these words.
+    pub lang: Lang,
+    /// Label of the services allowed.
+    pub allowed: &'static str,
+    /// Label of the services not allowed.
+    pub refused: &'static str,
+    /// An empty list of services.
+    pub none: &'static str,
+    /// The heading of an "accept all" that did not allow everything: the button chosen.
+    pub accept_all_partly: &'static str,
+    /// Below that heading: what was allowed, and when that happens.
+    pub accept_all_partly_note: &'static str,
+}
+
+impl ReceiptServices {
+    /// The words for a receipt in `lang` (English for Swedish, for now).
+    pub fn of(lang: Lang) -> &'static ReceiptServices {
+        match lang {
+            Lang::Fi => &RECEIPT_SERVICES_FI,
+            _ => &RECEIPT_SERVICES_EN,
+        }
+    }
+}
+
+static RECEIPT_SERVICES_FI: ReceiptServices = ReceiptServices {
+    lang: Lang::Fi,
+    allowed: "Sallitut palvelut",
+    refused: "Palvelut, joita ei sallittu",
+    none: "ei yhtään",
+    accept_all_partly: "Valitsit vaihtoehdon ”Hyväksy kaikki”",
+    accept_all_partly_note: "Kaikkea ei kuitenkaan sallittu, vaan vain se, mikä on alla merkitty sallituksi. \
+                             Näin käy esimerkiksi silloin, kun selaimesi lähettää Global Privacy Control -signaalin, \
+                             jota sivusto noudattaa.",
+};
+
+static RECEIPT_SERVICES_EN: ReceiptServices = ReceiptServices {
+    lang: Lang::En,
+    allowed: "Services allowed",
+    refused: "Services not allowed",
+    none: "none",
+    accept_all_partly: "You chose “Accept all”",
+    accept_all_partly_note: "Not everything was allowed, though: only what is marked as allowed below. \
+                             This happens, for example, when your browser sends the Global Privacy Control signal, \
+                             which the site respects.",
+};
+
 /// The name of each language in itself, for language links.
 pub fn endonym(lang: Lang) -> &'static str {
     match lang {
@@ -89,9 +141,10 @@ pub fn endonym(lang: Lang) -> &'static str {
 
 static RECEIPT_FI: Receipt = Receipt {
     title: "Suostumuskuitti",
-    intro: "Tällä sivulla näet evästevalinnat, jotka on tallennettu tällä suostumustunnuksella. \
-            Tunnus on tallessa vain selaimessasi. Emme tallenna sen yhteyteen IP-osoitetta tai muuta tietoa, josta sinut voisi tunnistaa.",
-    id: "Suostumustunnus",
+    intro: "Tällä sivulla näet evästevalinnat, jotka on tallennettu tällä suostumustunnisteella. \
+            Tunniste on tallessa selaimessasi ja tässä suostumuslokissa. Sen yhteyteen ei tallenneta mitään, \
+            mistä sinut voisi tunnistaa: ei IP-osoitetta eikä tietoja selaimestasi tai laitteestasi.",
+    id: "Suostumustunniste",
     history: "Tallennetut valinnat, vanhin ensin",
     necessary: "Välttämättömät evästeet ovat aina käytössä, koska sivusto ei toimi ilman niitä.",
     change: "Voit muuttaa valintaasi milloin tahansa sivuston Evästeasetukset-painikkeella.",
@@ -100,12 +153,12 @@ static RECEIPT_FI: Receipt = Receipt {
     lang: "Kieli",
     layer: "Missä",
     revision: "Käytännön versio",
-    texts: "Tekstien tunniste",
+    texts: "Tekstien versio",
     categories: ["Analytiikka", "Markkinointi", "Sosiaalinen media"],
     allowed: "Sallittu",
     refused: "Ei sallittu",
-    not_found: "Tällä tunnuksella ei ole tallennettuja valintoja. Tunnus voi olla väärin, tai valinnat on poistettu säilytysajan päätyttyä.",
-    bad_id: "Tämä ei ole kelvollinen suostumustunnus.",
+    not_found: "Tällä tunnisteella ei ole tallennettuja valintoja. Tunniste voi olla virheellinen, tai valinnat on poistettu säilytysajan päätyttyä.",
+    bad_id: "Tämä ei ole kelvollinen suostumustunniste.",
     languages: "Kieli",
     lang_names: ["suomi", "englanti", "ruotsi"],
     kinds: [
@@ -126,7 +179,8 @@ static RECEIPT_FI: Receipt = Receipt {
 static RECEIPT_EN: Receipt = Receipt {
     title: "Consent receipt",
     intro: "This page shows the cookie choices recorded with this consent ID. \
-            The ID is kept only in your browser. We store no IP address or anything else with it that could identify you.",
+            The ID is kept in your browser and in this consent log. Nothing that could identify you is stored with it: \
+            no IP address, and no user agent or other details of your browser or device.",
     id: "Consent ID",
     history: "Recorded choices, oldest first",
     necessary: "Necessary cookies are always on because the site cannot work without them.",
@@ -244,6 +298,17 @@ pub struct Dashboard {
     pub columns: [&'static str; 10],
     /// What the rates mean.
     pub definitions: &'static str,
+    /// The heading of the services' table.
+    pub services: &'static str,
+    /// Its columns: service, decisions that named it, of those that allowed it, opt-in
+    /// rate.
+    pub service_columns: [&'static str; 4],
+    /// What the services' numbers mean.
+    pub service_definitions: &'static str,
+    /// No decision in the selection named a service.
+    pub no_services: &'static str,
+    /// The link to the services' CSV.
+    pub services_csv: &'static str,
     /// The chart's title.
     pub chart_title: &'static str,
     /// The chart's description (before the range).
@@ -330,13 +395,23 @@ static DASHBOARD_FI: Dashboard = Dashboard {
         "Perutut",
         "Analytiikka",
         "Markkinointi",
-        "Some",
+        "Sosiaalinen media",
     ],
-    definitions: "Päätökset = hyväksy kaikki + hylkää kaikki + omat valinnat (perutut suostumukset erikseen). \
-                  Vastausaste = päätökset / näytetyt bannerit. Muut prosentit ovat osuuksia päätöksistä; \
-                  kategorioiden prosentit kertovat, kuinka moni päätös salli kategorian. – = ei laskettavissa.",
+    definitions: "Päätökset = Hyväksy kaikki + Hylkää kaikki + Omat valinnat \
+                  (perutut suostumukset lasketaan erikseen). Vastausaste = päätökset / näytetyt bannerit. Muut prosentit ovat osuuksia päätöksistä; \
+                  kategorian prosentti kertoo, kuinka suuressa osassa päätöksistä kategoria sallittiin. \
+                  – = ei laskettavissa.",
+    services: "Palvelut",
+    service_columns: ["Palvelu", "Päätökset", "Sallittu", "Suostumusaste"],
+    service_definitions: "Palvelun päätökset ovat ne päätökset (perumisia lukuun ottamatta), joissa palvelu oli mukana. \
+                          Suostumusaste = päätökset, joissa palvelu sallittiin / palvelun päätökset. \
+                          Vanhemman bannerin päätöksissä (tapahtumamuoto 1) ei ole palvelukohtaisia valintoja, \
+                          joten ne eivät ole mukana näissä luvuissa.",
+    no_services: "Valitun rajauksen päätöksissä ei ole palvelukohtaisia valintoja.",
+    services_csv: "Lataa palvelut (CSV)",
     chart_title: "Osuudet päivittäin",
-    chart_desc: "Viivakaavio: vastausaste sekä hyväksy kaikki-, hylkää kaikki- ja omat valinnat -osuudet prosentteina päivittäin",
+    chart_desc: "Viivakaavio: vastausaste sekä niiden päätösten osuudet, joissa hyväksyttiin kaikki, hylättiin kaikki \
+                 tai tallennettiin omat valinnat, prosentteina päivittäin",
     no_data: "Valitulla rajauksella ei ole tietoja.",
     csv: "Lataa CSV",
     json: "JSON",
@@ -382,6 +457,14 @@ static DASHBOARD_EN: Dashboard = Dashboard {
     definitions: "Decisions = accept all + reject all + custom (withdrawals are counted apart). \
                   Interaction = decisions / banners shown. The other percentages are shares of decisions; \
                   for a category, the share of decisions that allowed it. – = cannot be computed.",
+    services: "Services",
+    service_columns: ["Service", "Decisions", "Allowed", "Opt-in rate"],
+    service_definitions: "A service's decisions are those (other than withdrawals) that included it. \
+                          Opt-in rate = decisions that allowed the service / the service's decisions. \
+                          Decisions from the older banner (event format 1) have no choice per service, \
+                          so they are not in these numbers.",
+    no_services: "No decision in this selection included a service.",
+    services_csv: "Download services (CSV)",
     chart_title: "Daily rates",
     chart_desc: "Line chart: interaction rate and the accept all, reject all and custom rates in percent by day",
     no_data: "No data for this selection.",

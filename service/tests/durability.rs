@@ -3,7 +3,8 @@
 //! Starts the real binary on loopback, sends decisions from several threads at once,
 //! notes which were answered 204, kills the process mid-load (SIGKILL: no shutdown code
 //! runs), starts it again on the same database and checks that every acknowledged
-//! decision is there: in its receipt, in the table and in the daily counts.
+//! decision is there: in its receipt, in the table and in the daily counts, and that the
+//! services of every version 2 decision were committed with it.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -154,10 +155,16 @@ fn id(thread: usize, n: usize) -> String {
     format!("{thread:08x}-0000-4000-8000-{n:012x}")
 }
 
+/// The `n`th decision: of every kind in turn, in version 1 and 2 alternately (version 2
+/// with two services).
 fn decision(id: &str, n: usize) -> String {
     let kind = ["accept_all", "reject_all", "custom", "withdraw"][n % 4];
+    let (version, services) = match n % 8 < 4 {
+        true => (1, ""),
+        false => (2, r#","services":{"google-analytics":true,"youtube":false}"#),
+    };
     format!(
-        r#"{{"version":1,"event":"{kind}","id":"{id}","site":"diffo.fi","lang":"fi","revision":1,"texts":"0123456789abcdef","layer":"first","categories":{{"analytics":true,"marketing":false,"social":true}}}}"#
+        r#"{{"version":{version},"event":"{kind}","id":"{id}","site":"diffo.fi","lang":"fi","revision":1,"texts":"0123456789abcdef","layer":"first","categories":{{"analytics":true,"marketing":false,"social":true}}{services}}}"#
     )
 }
 
@@ -255,6 +262,24 @@ fn acknowledged_events_survive_sigkill() {
         )
         .unwrap();
     assert_eq!(counted, stored.len() as i64);
+    // Every version 2 decision has both its services, and the counts per service agree
+    // with them (withdrawals are not counted).
+    let query = |sql: &str| -> i64 { db.query_row(sql, [], |row| row.get(0)).unwrap() };
+    let v2 = query("SELECT COUNT(*) FROM decisions WHERE version = 2");
+    assert!(v2 > 0);
+    assert_eq!(query("SELECT COUNT(*) FROM decision_services"), 2 * v2);
+    assert_eq!(
+        query("SELECT COUNT(*) FROM decisions d WHERE version = 2 AND (SELECT COUNT(*) FROM decision_services s WHERE s.seq = d.seq) <> 2"),
+        0
+    );
+    assert_eq!(
+        query("SELECT COALESCE(SUM(decisions), 0) FROM daily_services"),
+        2 * query("SELECT COUNT(*) FROM decisions WHERE version = 2 AND event <> 'withdraw'")
+    );
+    assert_eq!(
+        query("SELECT COALESCE(SUM(granted), 0) FROM daily_services"),
+        query("SELECT COUNT(*) FROM decision_services s JOIN decisions d ON d.seq = s.seq WHERE s.granted AND d.event <> 'withdraw'")
+    );
     child.kill();
     eprintln!(
         "{} events acknowledged before SIGKILL, {} stored, none lost",

@@ -34,7 +34,11 @@ fn cheap_hash(password: &str) -> String {
 }
 
 fn harness(settings: &str) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
+    harness_in(tempfile::tempdir().unwrap(), settings)
+}
+
+/// The harness with its database in `dir` (`consent-log.sqlite`, opened as it is).
+fn harness_in(dir: tempfile::TempDir, settings: &str) -> Harness {
     let text = format!(
         "{settings}\n[sites]\n\"diffo.fi\" = [\"https://www.diffo.fi\", \"https://diffo.fi\"]\n\
          \"diffo.se\" = [\"https://diffo.se\"]\n\
@@ -102,6 +106,18 @@ fn decision(event: &str, id: &str, granted: [bool; 3]) -> String {
         r#"{{"version":1,"event":"{event}","id":"{id}","site":"diffo.fi","lang":"fi","revision":1,"texts":"0123456789abcdef","layer":"first","categories":{{"analytics":{},"marketing":{},"social":{}}}}}"#,
         granted[0], granted[1], granted[2]
     )
+}
+
+/// A version 2 decision: `services` is the JSON object, e.g. `{"youtube":true}`.
+fn decision_v2(event: &str, id: &str, granted: [bool; 3], services: &str) -> String {
+    decision(event, id, granted)
+        .replacen("\"version\":1", "\"version\":2", 1)
+        .replacen("}}", &format!("}},\"services\":{services}}}"), 1)
+}
+
+/// A core fixture with its `HASH` replaced.
+fn fixture(text: &str) -> String {
+    text.trim().replace("HASH", "0123456789abcdef")
 }
 
 fn everything(h: &Harness) -> (u64, u64) {
@@ -184,6 +200,141 @@ async fn every_event_kind_is_acknowledged_and_counted() {
         .collect();
     assert_eq!(kinds, ["accept_all", "withdraw"]);
     assert!(json["decisions"][0]["time"].as_str().unwrap().ends_with('Z'));
+}
+
+#[tokio::test]
+async fn version_2_events_are_stored_with_their_services_beside_version_1() {
+    let h = harness("");
+    for body in [
+        fixture(include_str!("../../core/tests/fixtures/event-v2-shown.json")),
+        fixture(include_str!("../../core/tests/fixtures/event-v2-decision.json")),
+        fixture(include_str!("../../core/tests/fixtures/event-v1-shown.json")),
+        decision("accept_all", "0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5", [true; 3]),
+        decision_v2("reject_all", "9d8c7b6a-5f4e-4d3c-ab2a-1f0e9d8c7b6a", [false; 3], "{}"),
+    ] {
+        let answer = send(&h, beacon(&body)).await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "{body}: {}", answer.body);
+    }
+    assert_eq!(everything(&h), (2, 3));
+    let receipt = h.store.receipt(ID).unwrap();
+    let services = receipt[0].services.as_ref().unwrap();
+    assert_eq!(
+        services.iter().map(|(id, g)| format!("{id}:{g}")).collect::<Vec<_>>(),
+        ["google-analytics:true", "linkedin-insight:false"]
+    );
+    assert_eq!(
+        h.store.receipt("0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5").unwrap()[0].services,
+        None
+    );
+
+    // The receipt lists them, as JSON and on the page.
+    let json = send(&h, get(&format!("/v1/receipts/{ID}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        json.json()["decisions"][0]["services"],
+        serde_json::json!({"google-analytics": true, "linkedin-insight": false})
+    );
+    let v1 = send(
+        &h,
+        get("/v1/receipts/0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v1.json()["decisions"][0]["services"], Value::Null);
+    let page = send(&h, get(&format!("/receipt/{ID}?lang=en")).body(Body::empty()).unwrap()).await;
+    assert!(page.body.contains(
+        "<dt>Services allowed</dt><dd class=\"code\">google-analytics</dd>\n\
+         <dt>Services not allowed</dt><dd class=\"code\">linkedin-insight</dd>"
+    ));
+    let page = send(&h, get(&format!("/receipt/{ID}?lang=fi")).body(Body::empty()).unwrap()).await;
+    assert!(page
+        .body
+        .contains("<dt>Sallitut palvelut</dt><dd class=\"code\">google-analytics</dd>"));
+
+    // Bad version 2 events get 400 naming the problem, and leave nothing.
+    let v2 = fixture(include_str!("../../core/tests/fixtures/event-v2-decision.json"));
+    let services = r#"{"google-analytics":true,"linkedin-insight":false}"#;
+    for (body, message) in [
+        (
+            v2.replace(&format!(",\"services\":{services}"), ""),
+            "missing field `services` (required for \"custom\" in version 2)",
+        ),
+        (
+            v2.replace(services, r#"{"youtube":true,"youtube":true}"#),
+            "duplicate service `youtube`",
+        ),
+        (
+            v2.replace(services, r#"{"YouTube":true}"#),
+            "service id \"YouTube\" is not 1 to 40 lowercase letters, digits or hyphens",
+        ),
+        (
+            v2.replace(services, r#"{"youtube":"yes"}"#),
+            "expected true or false for service `youtube`",
+        ),
+        (v2.replace(services, "null"), "invalid type: null"),
+        (v2.replace("\"version\":2", "\"version\":1"), "unknown field `services`"),
+        (v2.replace("\"version\":2", "\"version\":3"), "unsupported version 3"),
+    ] {
+        let answer = send(&h, beacon(&body)).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
+        let error = answer.json()["error"].as_str().unwrap().to_string();
+        assert!(error.contains(message), "{error}");
+    }
+    assert_eq!(everything(&h), (2, 3));
+}
+
+/// A database from before services (only migration 0001 applied, with a version 1
+/// decision in it) is migrated when the service opens it: the decision and its counts
+/// survive, and version 2 events are taken beside it.
+#[tokio::test]
+async fn a_database_from_before_services_is_migrated_and_takes_version_2() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let old = rusqlite::Connection::open(dir.path().join("consent-log.sqlite")).unwrap();
+        old.execute_batch(include_str!("../migrations/0001_init.sql")).unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        old.execute_batch(&format!(
+            "INSERT INTO decisions (consent_id, time_ms, event, site, lang, revision, texts, layer, analytics, marketing, social) \
+             VALUES ('{ID}', 1740830400000, 'accept_all', 'diffo.fi', 'fi', 1, '0123456789abcdef', 'first', 1, 1, 1); \
+             INSERT INTO daily (day, site, lang, shown, accept_all, analytics, marketing, social) \
+             VALUES ('2025-03-01', 'diffo.fi', 'fi', 1, 1, 1, 1, 1);"
+        ))
+        .unwrap();
+    }
+    let h = harness_in(dir, "");
+    let receipt = send(&h, get(&format!("/v1/receipts/{ID}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    let json = receipt.json();
+    assert_eq!(json["decisions"][0]["event"], "accept_all");
+    assert_eq!(json["decisions"][0]["time"], "2025-03-01T12:00:00.000Z");
+    assert_eq!(json["decisions"][0]["services"], Value::Null);
+
+    let withdraw = decision_v2("withdraw", ID, [false; 3], r#"{"google-analytics":false}"#);
+    assert_eq!(send(&h, beacon(&withdraw)).await.status, StatusCode::NO_CONTENT);
+    let other = decision_v2(
+        "custom",
+        "0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5",
+        [true, false, false],
+        r#"{"google-analytics":true}"#,
+    );
+    assert_eq!(send(&h, beacon(&other)).await.status, StatusCode::NO_CONTENT);
+    let json = send(&h, get(&format!("/v1/receipts/{ID}")).body(Body::empty()).unwrap())
+        .await
+        .json();
+    let decisions = json["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions[1]["services"], serde_json::json!({"google-analytics": false}));
+
+    let session = log_in(&h).await;
+    let stats = get_as(&h, "/v1/stats?from=2025-03-01", &session).await.json();
+    assert_eq!(stats["rows"][0]["day"], "2025-03-01");
+    assert_eq!(stats["rows"][0]["accept_all"], 1, "the old counts stay");
+    assert_eq!(
+        stats["totals"]["services"],
+        serde_json::json!({"google-analytics": {"decisions": 1, "granted": 1, "opt_in_rate": 100.0}})
+    );
+    assert_eq!(stats["totals"]["decisions"], 2);
+    assert_eq!(stats["totals"]["withdraw"], 1);
 }
 
 #[tokio::test]
@@ -287,7 +438,7 @@ async fn bad_events_are_refused_and_leave_nothing() {
 #[tokio::test]
 async fn oversized_bodies_get_413_and_other_methods_405() {
     let h = harness("");
-    let big = format!("{}{}", shown("diffo.fi", "fi"), " ".repeat(5000));
+    let big = format!("{}{}", shown("diffo.fi", "fi"), " ".repeat(9000));
     // Declared too large: refused before reading.
     let declared = Request::post("/v1/events")
         .header(header::ORIGIN, FI)
@@ -297,10 +448,22 @@ async fn oversized_bodies_get_413_and_other_methods_405() {
         .unwrap();
     let answer = send(&h, declared).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(answer.json()["error"].as_str().unwrap().contains("2048"));
+    assert!(answer.json()["error"].as_str().unwrap().contains("4096"));
     // Not declared: refused once the limit is passed.
     assert_eq!(send(&h, beacon(&big)).await.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(everything(&h), (0, 0));
+    // A decision with the most services, and whitespace up to the limit, is taken; one
+    // byte more is not.
+    let most: Vec<String> = (0..64)
+        .map(|i| format!("\"service-{i:02}{}\":false", "x".repeat(29)))
+        .collect();
+    let largest = decision_v2("reject_all", ID, [false; 3], &format!("{{{}}}", most.join(",")));
+    assert!(largest.len() > 3300, "{}", largest.len());
+    let padded = format!("{largest}{}", " ".repeat(4096 - largest.len()));
+    assert_eq!(send(&h, beacon(&padded)).await.status, StatusCode::NO_CONTENT);
+    let over = format!("{padded} ");
+    assert_eq!(send(&h, beacon(&over)).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(everything(&h), (0, 1));
 
     for method in [Method::GET, Method::PUT, Method::DELETE] {
         let request = Request::builder()
@@ -367,7 +530,12 @@ async fn the_dashboard_and_stats_need_a_login() {
     let answer = send(&h, get("/dashboard").body(Body::empty()).unwrap()).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     assert_eq!(answer.header("location"), "login");
-    for path in ["/v1/stats", "/v1/stats.csv", "/v1/stats?from=2025-01-01"] {
+    for path in [
+        "/v1/stats",
+        "/v1/stats.csv",
+        "/v1/stats/services.csv",
+        "/v1/stats?from=2025-01-01",
+    ] {
         let answer = send(&h, get(path).body(Body::empty()).unwrap()).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{path}");
     }
@@ -568,6 +736,118 @@ async fn csv_has_the_same_numbers_as_json_and_the_dashboard() {
     );
     let finnish = get_as(&h, "/dashboard?ui=fi", &session).await;
     assert!(finnish.body.contains("<html lang=\"fi\">") && finnish.body.contains("100,0\u{a0}%"));
+    assert!(finnish.body.contains("<th scope=\"col\">Sosiaalinen media</th>"));
+    assert!(!finnish.body.contains(">Some<"));
+}
+
+/// A mix of version 1 and 2 decisions, withdrawals included: the counts per service
+/// and their opt-in rates, the same on the dashboard, in the JSON and in the CSV.
+#[tokio::test]
+async fn services_are_counted_and_shown_on_the_dashboard_json_and_csv() {
+    let h = harness("");
+    let ids = [
+        "0b7e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5",
+        "9d8c7b6a-5f4e-4d3c-ab2a-1f0e9d8c7b6a",
+        "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+        "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+    ];
+    for body in [
+        shown("diffo.fi", "fi"),
+        // Version 1: counts for its categories, names no service.
+        decision("accept_all", ID, [true; 3]),
+        decision_v2(
+            "accept_all",
+            ids[0],
+            [true, false, false],
+            r#"{"google-analytics":true,"meta-pixel":false}"#,
+        ),
+        decision_v2(
+            "custom",
+            ids[1],
+            [true, false, true],
+            r#"{"google-analytics":true,"youtube":true,"meta-pixel":false}"#,
+        ),
+        decision_v2("reject_all", ids[2], [false; 3], r#"{"google-analytics":false}"#),
+        decision_v2("custom", ids[3], [false; 3], "{}"),
+        // A withdrawal names services but counts for none of them.
+        decision_v2(
+            "withdraw",
+            ids[1],
+            [false; 3],
+            r#"{"google-analytics":false,"youtube":false,"linkedin-insight":false}"#,
+        ),
+    ] {
+        assert_eq!(send(&h, beacon(&body)).await.status, StatusCode::NO_CONTENT, "{body}");
+    }
+    let session = log_in(&h).await;
+
+    let json = get_as(&h, "/v1/stats", &session).await.json();
+    let expected = serde_json::json!({
+        "google-analytics": {"decisions": 3, "granted": 2, "opt_in_rate": 66.7},
+        "meta-pixel": {"decisions": 2, "granted": 0, "opt_in_rate": 0.0},
+        "youtube": {"decisions": 1, "granted": 1, "opt_in_rate": 100.0},
+    });
+    assert_eq!(json["totals"]["services"], expected, "{json}");
+    assert_eq!(json["rows"][0]["services"], expected);
+    assert_eq!(json["totals"]["decisions"], 5);
+    assert_eq!(json["totals"]["withdraw"], 1);
+    assert_eq!(json["totals"]["analytics_granted"], 3);
+
+    let csv = get_as(&h, "/v1/stats/services.csv", &session).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+    assert_eq!(csv.header("cache-control"), "no-store");
+    assert!(csv
+        .header("content-disposition")
+        .starts_with("attachment; filename=\"consent-services-"));
+    let today = json["to"].as_str().unwrap();
+    assert_eq!(
+        csv.body,
+        format!(
+            "day,site,lang,service,decisions,granted,opt_in_rate\r\n\
+             {today},diffo.fi,fi,google-analytics,3,2,66.7\r\n\
+             {today},diffo.fi,fi,meta-pixel,2,0,0.0\r\n\
+             {today},diffo.fi,fi,youtube,1,1,100.0\r\n"
+        )
+    );
+    // The daily CSV is as it was: no services in it.
+    let daily = get_as(&h, "/v1/stats.csv", &session).await;
+    assert!(daily.body.starts_with("day,site,lang,shown,decisions,"));
+    assert!(!daily.body.contains("google-analytics"));
+    // Filters narrow the services too.
+    let other = get_as(&h, "/v1/stats/services.csv?lang=en", &session).await;
+    assert_eq!(other.body, "day,site,lang,service,decisions,granted,opt_in_rate\r\n");
+    let other = get_as(&h, "/v1/stats?site=diffo.se", &session).await.json();
+    assert_eq!(other["totals"]["services"], serde_json::json!({}));
+    let bad = get_as(&h, "/v1/stats/services.csv?lang=de", &session).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let page = get_as(&h, "/dashboard?ui=en", &session).await;
+    assert!(page.body.contains("<h2>Services</h2>"), "{}", page.body);
+    for row in [
+        "<tr><th scope=\"row\">google-analytics</th><td>3</td><td>2</td><td>66.7%</td></tr>",
+        "<tr><th scope=\"row\">meta-pixel</th><td>2</td><td>0</td><td>0.0%</td></tr>",
+        "<tr><th scope=\"row\">youtube</th><td>1</td><td>1</td><td>100.0%</td></tr>",
+    ] {
+        assert!(page.body.contains(row), "{row}\n{}", page.body);
+    }
+    assert!(!page.body.contains("linkedin-insight"), "only withdrawals named it");
+    assert!(page.body.contains("<th scope=\"col\">Opt-in rate</th>"));
+    assert!(page.body.contains(&format!(
+        "href=\"v1/stats/services.csv?from={}&amp;to={today}&amp;site=all&amp;lang=all\" download",
+        json["from"].as_str().unwrap()
+    )));
+    assert!(!page.body.contains("<script") && !page.body.contains("style=") && !page.body.contains("href=\"/"));
+    let finnish = get_as(&h, "/dashboard?ui=fi", &session).await;
+    assert!(finnish.body.contains("<h2>Palvelut</h2>"));
+    assert!(finnish
+        .body
+        .contains("<tr><th scope=\"row\">google-analytics</th><td>3</td><td>2</td><td>66,7\u{a0}%</td></tr>"));
+    assert!(finnish.body.contains("<th scope=\"col\">Suostumusaste</th>"));
+    let empty = get_as(&h, "/dashboard?ui=en&site=diffo.se", &session).await;
+    assert!(empty
+        .body
+        .contains("<p>No decision in this selection included a service.</p>"));
 }
 
 #[tokio::test]

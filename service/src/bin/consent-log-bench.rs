@@ -10,15 +10,18 @@
 //!    free loopback port with a fresh database and no rate limit, and drives it with a
 //!    closed loop of keep-alive HTTP/1.1 connections (default 64), each sending valid
 //!    events (random v4 ids, mixed kinds, layers, categories and languages, one in three
-//!    `shown`): 2 s of warm-up, then the measured period (default 10 s). Reports events
-//!    per second, latency percentiles and errors, stops the service (SIGTERM) and counts
-//!    the events in the database: every acknowledged (204) event must be there.
+//!    `shown`; event format version 2, each decision naming its site's services, except
+//!    one decision in five in version 1, as from a banner still cached): 2 s of warm-up,
+//!    then the measured period (default 10 s). Reports events per second, latency
+//!    percentiles and errors, stops the service (SIGTERM) and counts the events in the
+//!    database: every acknowledged (204) event, and each of its services, must be there.
 //! 2. **Stats.** Seeds a fresh database with `--events` events (default 10,000,000; one in
 //!    three `shown`, as in the ingest) over the last 365 days × 3 sites × 3 languages:
 //!    schema from the store's migrations, rows by direct SQL in one transaction (see
-//!    [`seed`]), daily counts summed with the service's own [`Counts::add`] and checked
-//!    against the decision rows day by day. Then starts the service on it, logs in and
-//!    times a year's `/v1/stats`, `/v1/stats.csv` and `/dashboard`.
+//!    [`seed`]), daily counts (per service too) summed with the service's own
+//!    [`Counts::add`] and checked against the decision rows. Then starts the service on
+//!    it, logs in and times a year's `/v1/stats`, `/v1/stats.csv`,
+//!    `/v1/stats/services.csv` and `/dashboard`.
 //!
 //! Exits with status 1 if an acknowledged event is missing or a step fails, 2 for a bad
 //! command line.
@@ -34,7 +37,9 @@ use std::time::{Duration, Instant};
 
 use argon2::Params;
 use diffo_consent_log::auth;
-use diffo_consent_log::event::{Categories, ConsentId, Context, Decision, DecisionKind, Event, Layer, Texts};
+use diffo_consent_log::event::{
+    Categories, ConsentId, Context, Decision, DecisionKind, Event, Layer, ServiceId, Services, Texts,
+};
 use diffo_consent_log::lang::Lang;
 use diffo_consent_log::stats::Counts;
 use diffo_consent_log::store::sqlite::{self, SqliteStore};
@@ -52,6 +57,25 @@ const WARM_UP: Duration = Duration::from_secs(2);
 const STATS_RUNS: usize = 20;
 /// The sites of the stats database.
 const SITES: [&str; 3] = ["diffo.fi", "diffosolutions.com", "diffo.se"];
+/// The services of each site, by the index of [`SITES`], with the category (0 analytics,
+/// 1 marketing, 2 social media) each belongs to: a version 2 decision names all of its
+/// site's.
+const SERVICES: [&[(&str, usize)]; 3] = [
+    &[
+        ("google-analytics", 0),
+        ("meta-pixel", 1),
+        ("linkedin-insight", 1),
+        ("youtube", 2),
+    ],
+    &[("google-analytics", 0), ("linkedin-insight", 1), ("linkedin", 2)],
+    &[
+        ("google-analytics", 0),
+        ("meta-pixel", 1),
+        ("facebook", 2),
+        ("instagram", 2),
+        ("youtube", 2),
+    ],
+];
 /// The site and origin of the ingest.
 const INGEST_SITE: &str = "diffo.fi";
 const INGEST_ORIGIN: &str = "https://www.diffo.fi";
@@ -446,10 +470,15 @@ impl Rng {
         )
     }
 
-    /// One event: a third `shown`, the rest decisions of every kind, layer and choice.
-    fn event(&mut self, site: Arc<str>, lang: Lang) -> Event {
+    /// One event on site `SITES[site]`: a third `shown`, the rest decisions of every
+    /// kind, layer and choice; of those, four in five in version 2 with the site's
+    /// services (each granted only with its category, and in a custom choice not always
+    /// then).
+    fn event(&mut self, sites: &[Arc<str>], site: usize, lang: Lang) -> Event {
+        let site_name = sites[site].clone();
+        let site = SERVICES[site];
         let context = Context {
-            site,
+            site: site_name,
             lang,
             revision: 1 + self.below(3) as u16,
             texts: Texts::parse("0123456789abcdef").expect("valid texts"),
@@ -473,6 +502,16 @@ impl Rng {
                 [bits & 1 != 0, bits & 2 != 0, bits & 4 != 0]
             }
         };
+        let services = (self.below(5) != 0).then(|| {
+            let pairs = site
+                .iter()
+                .map(|(id, category)| {
+                    let granted = categories[*category] && (kind != DecisionKind::Custom || self.below(4) != 0);
+                    (ServiceId::parse(id).expect("a valid service id"), granted)
+                })
+                .collect();
+            Services::new(pairs).expect("valid services")
+        });
         Event::Decision(Decision {
             id: ConsentId::parse(&self.uuid()).expect("a valid v4 id"),
             kind,
@@ -483,6 +522,7 @@ impl Rng {
                 marketing: categories[1],
                 social: categories[2],
             },
+            services,
         })
     }
 }
@@ -498,16 +538,27 @@ fn to_json(event: &Event) -> String {
         c.texts.as_str()
     );
     match event {
-        Event::Shown(_) => format!(r#"{{"version":1,"event":"shown",{common}}}"#),
-        Event::Decision(d) => format!(
-            r#"{{"version":1,"event":"{}","id":"{}",{common},"layer":"{}","categories":{{"analytics":{},"marketing":{},"social":{}}}}}"#,
-            d.kind.as_str(),
-            d.id,
-            d.layer.as_str(),
-            d.categories.analytics,
-            d.categories.marketing,
-            d.categories.social
-        ),
+        Event::Shown(_) => format!(r#"{{"version":2,"event":"shown",{common}}}"#),
+        Event::Decision(d) => {
+            let services = d.services.as_ref().map(|services| {
+                let pairs: Vec<String> = services
+                    .iter()
+                    .map(|(id, granted)| format!("\"{id}\":{granted}"))
+                    .collect();
+                format!(r#","services":{{{}}}"#, pairs.join(","))
+            });
+            format!(
+                r#"{{"version":{},"event":"{}","id":"{}",{common},"layer":"{}","categories":{{"analytics":{},"marketing":{},"social":{}}}{}}}"#,
+                d.version(),
+                d.kind.as_str(),
+                d.id,
+                d.layer.as_str(),
+                d.categories.analytics,
+                d.categories.marketing,
+                d.categories.social,
+                services.unwrap_or_default()
+            )
+        }
     }
 }
 
@@ -532,6 +583,8 @@ struct Load {
     latencies_us: Vec<u32>,
     measured: u64,
     decisions: u64,
+    /// The services named by the acknowledged decisions.
+    services: u64,
     shown: u64,
     errors: u64,
     first_error: Option<String>,
@@ -579,6 +632,7 @@ fn ingest(options: &Options, binary: &Path, dir: &Path) -> BoxResult<IngestResul
         all.latencies_us.extend(load.latencies_us);
         all.measured += load.measured;
         all.decisions += load.decisions;
+        all.services += load.services;
         all.shown += load.shown;
         all.errors += load.errors;
         all.first_error = all.first_error.or(load.first_error);
@@ -603,16 +657,27 @@ fn ingest(options: &Options, binary: &Path, dir: &Path) -> BoxResult<IngestResul
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    let services: i64 = db.query_row("SELECT COUNT(*) FROM decision_services", [], |r| r.get(0))?;
     let acknowledged = all.decisions + all.shown;
     let stored = rows + shown;
     eprintln!(
-        "ingest: acknowledged {} decisions + {} shown; stored {rows} decision rows (daily counts {decided}) + {shown} shown",
-        all.decisions, all.shown
+        "ingest: acknowledged {} decisions (naming {} services) + {} shown; stored {rows} decision rows \
+         (daily counts {decided}, {services} services) + {shown} shown",
+        all.decisions, all.services, all.shown
     );
     if decided != rows {
         eprintln!("ingest: the daily counts ({decided}) disagree with the decision rows ({rows})");
     }
-    let lost = (all.decisions as i64 - rows).max(0) + (all.shown as i64 - shown).max(0);
+    if services < all.services as i64 {
+        eprintln!(
+            "ingest: {} acknowledged services are missing",
+            all.services as i64 - services
+        );
+    }
+    // A decision without its services counts as lost, as it is no longer whole.
+    let lost = (all.decisions as i64 - rows).max(0)
+        + (all.shown as i64 - shown).max(0)
+        + (all.services as i64 - services).max(0);
     if lost == 0 {
         eprintln!("ingest: lost: 0 ({stored} stored of {acknowledged} acknowledged)");
     } else {
@@ -634,7 +699,8 @@ fn ingest(options: &Options, binary: &Path, dir: &Path) -> BoxResult<IngestResul
 async fn load(port: u16, from: Instant, to: Instant) -> Load {
     let mut result = Load::default();
     let mut rng = Rng::new();
-    let site: Arc<str> = Arc::from(INGEST_SITE);
+    let sites: Vec<Arc<str>> = SITES.iter().map(|s| Arc::from(*s)).collect();
+    let site = SITES.iter().position(|s| *s == INGEST_SITE).unwrap_or(0);
     let mut connection = None;
     while Instant::now() < to {
         let conn = match &mut connection {
@@ -650,7 +716,7 @@ async fn load(port: u16, from: Instant, to: Instant) -> Load {
             },
         };
         let lang = Lang::ALL[rng.below(3) as usize];
-        let event = rng.event(site.clone(), lang);
+        let event = rng.event(&sites, site, lang);
         let body = to_json(&event);
         let request = format!(
             "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {INGEST_ORIGIN}\r\n\
@@ -662,9 +728,12 @@ async fn load(port: u16, from: Instant, to: Instant) -> Load {
         let done = Instant::now();
         match response {
             Ok(response) if response.status == 204 => {
-                match event {
+                match &event {
                     Event::Shown(_) => result.shown += 1,
-                    Event::Decision(_) => result.decisions += 1,
+                    Event::Decision(d) => {
+                        result.decisions += 1;
+                        result.services += d.services.as_ref().map_or(0, |s| s.len() as u64);
+                    }
                 }
                 if done >= from && done < to {
                     result.measured += 1;
@@ -725,7 +794,7 @@ fn stats(options: &Options, binary: &Path, dir: &Path) -> BoxResult<StatsResult>
         let mut conn = Connection::open(port).await?;
         let cookie = login(&mut conn, port).await?;
         let mut timings = Vec::new();
-        for path in ["/v1/stats", "/v1/stats.csv", "/dashboard"] {
+        for path in ["/v1/stats", "/v1/stats.csv", "/v1/stats/services.csv", "/dashboard"] {
             let target = format!("{path}?{range}");
             let request = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n\r\n");
             let mut times = Vec::with_capacity(STATS_RUNS);
@@ -798,9 +867,10 @@ async fn login(conn: &mut Connection, port: u16) -> BoxResult<String> {
 /// are then written with direct SQL, much faster than `Store::append` (whose batches
 /// are durable one by one): in one transaction, without journal or fsync, with the two
 /// indexes of `decisions` dropped and created again (with their SQL from the schema)
-/// at the end. The rows are those `append` writes: the same columns, and daily counts
-/// summed with the service's own [`Counts::add`], which the check below compares with
-/// the decision rows day by day.
+/// at the end. The rows are those `append` writes, through the same
+/// [`sqlite::Inserts`]: decisions with their services, and daily counts (per service
+/// too) summed with the service's own [`Counts::add`], which the check below compares
+/// with the decision rows (day by day for the categories, in total per service).
 fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
     drop(SqliteStore::open(path)?);
     let mut db = rusqlite::Connection::open(path)?;
@@ -817,13 +887,14 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
     let mut rng = Rng::new();
     let mut expected = Counts::default();
     let mut daily: HashMap<(Day, usize, Lang), Counts> = HashMap::new();
+    let mut service_rows = 0u64;
     let started = Instant::now();
     let tx = db.transaction()?;
     for (name, _) in &indexes {
         tx.execute_batch(&format!("DROP INDEX {name}"))?;
     }
     {
-        let mut insert = tx.prepare(sqlite::INSERT_DECISION)?;
+        let mut inserts = sqlite::Inserts::prepare(&tx)?;
         let mut written = 0u64;
         let days = 365;
         for d in 0..days {
@@ -833,11 +904,14 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
                 let time_ms = day.start_ms() + (i as i64 * DAY_MS) / n as i64;
                 let site = rng.below(3) as usize;
                 let lang = Lang::ALL[rng.below(3) as usize];
-                let event = rng.event(sites[site].clone(), lang);
+                let event = rng.event(&sites, site, lang);
                 expected.add(&event);
+                if let Event::Decision(d) = &event {
+                    service_rows += d.services.as_ref().map_or(0, |s| s.len() as u64);
+                }
                 daily.entry((Day::of_ms(time_ms), site, lang)).or_default().add(&event);
                 if let Event::Decision(d) = &event {
-                    sqlite::insert_decision(&mut insert, time_ms, d)?;
+                    inserts.decision(time_ms, d)?;
                 }
                 written += 1;
                 if written % 1_000_000 == 0 {
@@ -851,9 +925,8 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
                 }
             }
         }
-        let mut add = tx.prepare(sqlite::ADD_DAILY)?;
         for ((day, site, lang), counts) in &daily {
-            sqlite::add_daily(&mut add, *day, SITES[*site], *lang, counts)?;
+            inserts.daily(*day, SITES[*site], *lang, counts)?;
         }
     }
     eprintln!(
@@ -919,8 +992,37 @@ fn seed(path: &Path, events: u64, first: Day) -> BoxResult<u64> {
             format!("the seeded database is inconsistent: daily {sums:?}, wanted {wanted:?}, {rows} rows").into(),
         );
     }
+    // Per service: the daily counts, what was generated, and the decisions' own rows
+    // (withdrawals are stored with their services but not counted for them).
+    let per_service = |sql: &str| -> BoxResult<Vec<(String, u64, u64)>> {
+        Ok(db
+            .prepare(sql)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?)
+    };
+    let counted = per_service(
+        "SELECT service, SUM(decisions), SUM(granted) FROM daily_services GROUP BY service ORDER BY service",
+    )?;
+    let from_rows = per_service(
+        "SELECT s.service, COUNT(*), SUM(s.granted) FROM decision_services s JOIN decisions d ON d.seq = s.seq \
+         WHERE d.event <> 'withdraw' GROUP BY s.service ORDER BY s.service",
+    )?;
+    let generated: Vec<(String, u64, u64)> = e
+        .services
+        .iter()
+        .map(|(id, c)| (id.to_string(), c.decisions, c.granted))
+        .collect();
+    let stored_services: u64 = db.query_row("SELECT COUNT(*) FROM decision_services", [], |r| r.get(0))?;
+    if counted != generated || from_rows != generated || stored_services != service_rows {
+        return Err(format!(
+            "the seeded services are inconsistent: daily {counted:?}, rows {from_rows:?}, wanted {generated:?}; \
+             {stored_services} service rows, wanted {service_rows}"
+        )
+        .into());
+    }
     eprintln!(
-        "stats: seeded {} events ({rows} decision rows, {} shown, {daily_rows} daily rows) in {:.0} s; counts consistent",
+        "stats: seeded {} events ({rows} decision rows, {stored_services} of their services, {} shown, \
+         {daily_rows} daily rows) in {:.0} s; counts consistent",
         thousands(events as f64),
         e.shown,
         started.elapsed().as_secs_f64()
