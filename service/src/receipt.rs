@@ -196,12 +196,6 @@ fn render(lang: Lang, raw_id: &str, found: &Found) -> (StatusCode, String) {
 fn decision(lang: Lang, d: &Recorded) -> String {
     let t = Receipt::of(lang);
     let s = ReceiptServices::of(lang);
-    // The words that are not yet in the page's language say which language they are in.
-    let s_lang = if s.lang == lang {
-        String::new()
-    } else {
-        format!(" lang=\"{}\"", s.lang.code())
-    };
     let yes_no = |granted: bool| if granted { t.allowed } else { t.refused };
     let c = d.categories;
     // "Accept all" allows everything unless the banner held something back (Global
@@ -215,7 +209,7 @@ fn decision(lang: Lang, d: &Recorded) -> String {
     let mut out = String::from("<li>\n");
     if d.kind == DecisionKind::AcceptAll && !all_granted {
         out.push_str(&format!(
-            "<h3{s_lang}>{}</h3>\n<p{s_lang}>{}</p>\n",
+            "<h3>{}</h3>\n<p>{}</p>\n",
             escape(s.accept_all_partly),
             escape(s.accept_all_partly_note)
         ));
@@ -250,11 +244,11 @@ fn decision(lang: Lang, d: &Recorded) -> String {
             (s.refused, services.refused().map(ServiceId::as_str).collect()),
         ] {
             let value = if ids.is_empty() {
-                format!("<dd{s_lang}>{}</dd>", escape(s.none))
+                format!("<dd>{}</dd>", escape(s.none))
             } else {
                 format!("<dd class=\"code\">{}</dd>", escape(&ids.join(", ")))
             };
-            out.push_str(&format!("<dt{s_lang}>{}</dt>{value}\n", escape(label)));
+            out.push_str(&format!("<dt>{}</dt>{value}\n", escape(label)));
         }
     }
     fact(&mut out, t.revision, &d.revision.to_string(), "");
@@ -365,10 +359,12 @@ mod tests {
              <dt>Palvelut, joita ei sallittu</dt><dd class=\"code\">linkedin-insight, youtube</dd>"
         ));
         assert!(page.contains("<dt>Sallitut palvelut</dt><dd>ei yhtään</dd>"));
-        // Swedish has no words for services yet: English ones, marked as English.
         let page = page_of(Lang::Sv, decisions);
-        assert!(page.contains("<dt lang=\"en\">Services allowed</dt><dd class=\"code\">google-analytics</dd>"));
-        assert!(page.contains("<dt lang=\"en\">Services allowed</dt><dd lang=\"en\">none</dd>"));
+        assert!(page.contains(
+            "<dt>Tillåtna tjänster</dt><dd class=\"code\">google-analytics</dd>\n\
+             <dt>Tjänster som inte tillåts</dt><dd class=\"code\">linkedin-insight, youtube</dd>"
+        ));
+        assert!(page.contains("<dt>Tillåtna tjänster</dt><dd>inga</dd>"));
     }
 
     /// An "accept all" that did not allow everything (Global Privacy Control keeps
@@ -404,7 +400,7 @@ mod tests {
             assert!(fi.contains("<p>Kaikkea ei kuitenkaan sallittu, vaan vain se, mikä on alla merkitty sallituksi."));
             assert!(!fi.contains("Hyväksyit kaikki evästeet"));
             let sv = page_of(Lang::Sv, vec![d]);
-            assert!(sv.contains("<h3 lang=\"en\">You chose “Accept all”</h3>"), "{sv}");
+            assert!(sv.contains("<h3>Du valde ”Godkänn alla”</h3>"), "{sv}");
             assert!(!sv.contains("Du godkände alla kakor"));
         }
         let all = recorded_v2(DecisionKind::AcceptAll, [true; 3], &["google-analytics:1"]);
@@ -467,8 +463,8 @@ mod tests {
                 [
                     "Samtyckeskvitto",
                     "Du sparade egna val",
-                    "Analys</dt><dd>Tillåtet",
-                    "Marknadsföring</dt><dd>Inte tillåtet",
+                    "Analys</dt><dd>Tillåts",
+                    "Marknadsföring</dt><dd>Tillåts inte",
                     "Kakinställningarna",
                 ],
             ),

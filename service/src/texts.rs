@@ -1,6 +1,5 @@
-//! The words of the pages: the receipt in Finnish, English and Swedish (what came with
-//! services in Finnish and English only, see [`ReceiptServices`]), the dashboard and its
-//! login in Finnish and English.
+//! The words of the pages: the receipt in Finnish, English and Swedish, the dashboard
+//! and its login in Finnish and English.
 //!
 //! The banner's own texts are in `locales/`; these are the service's, short and plain.
 
@@ -80,12 +79,8 @@ impl Receipt {
 }
 
 /// The receipt's words that came with event format version 2: the services, and an
-/// "accept all" that did not allow everything. They are in Finnish and English; the
-/// Swedish ones come with the review of the Swedish receipt, and until then a Swedish
-/// receipt shows these few in English, marked `lang="en"`.
+/// "accept all" that did not allow everything.
 pub struct ReceiptServices {
-    /// The language of these words.
-    pub lang: Lang,
     /// Label of the services allowed.
     pub allowed: &'static str,
     /// Label of the services not allowed.
@@ -99,17 +94,17 @@ pub struct ReceiptServices {
 }
 
 impl ReceiptServices {
-    /// The words for a receipt in `lang` (English for Swedish, for now).
+    /// The words for a receipt in `lang`.
     pub fn of(lang: Lang) -> &'static ReceiptServices {
         match lang {
             Lang::Fi => &RECEIPT_SERVICES_FI,
-            _ => &RECEIPT_SERVICES_EN,
+            Lang::En => &RECEIPT_SERVICES_EN,
+            Lang::Sv => &RECEIPT_SERVICES_SV,
         }
     }
 }
 
 static RECEIPT_SERVICES_FI: ReceiptServices = ReceiptServices {
-    lang: Lang::Fi,
     allowed: "Sallitut palvelut",
     refused: "Palvelut, joita ei sallittu",
     none: "ei yhtään",
@@ -120,7 +115,6 @@ static RECEIPT_SERVICES_FI: ReceiptServices = ReceiptServices {
 };
 
 static RECEIPT_SERVICES_EN: ReceiptServices = ReceiptServices {
-    lang: Lang::En,
     allowed: "Services allowed",
     refused: "Services not allowed",
     none: "none",
@@ -128,6 +122,16 @@ static RECEIPT_SERVICES_EN: ReceiptServices = ReceiptServices {
     accept_all_partly_note: "Not everything was allowed, though: only what is marked as allowed below. \
                              This happens, for example, when your browser sends the Global Privacy Control signal, \
                              which the site respects.",
+};
+
+static RECEIPT_SERVICES_SV: ReceiptServices = ReceiptServices {
+    allowed: "Tillåtna tjänster",
+    refused: "Tjänster som inte tillåts",
+    none: "inga",
+    accept_all_partly: "Du valde ”Godkänn alla”",
+    accept_all_partly_note: "Allt tilläts ändå inte, bara det som är markerat som tillåtet nedan. \
+                             Det händer till exempel när din webbläsare skickar en Global Privacy Control-signal, \
+                             som webbplatsen respekterar.",
 };
 
 /// The name of each language in itself, for language links.
@@ -216,7 +220,8 @@ static RECEIPT_EN: Receipt = Receipt {
 static RECEIPT_SV: Receipt = Receipt {
     title: "Samtyckeskvitto",
     intro: "Här ser du de val om kakor som har sparats med det här samtyckes-id:t. \
-            Id:t finns bara i din webbläsare. Vi sparar ingen IP-adress eller något annat med det som kan identifiera dig.",
+            Id:t sparas i din webbläsare och i den här samtyckesloggen. Inget som kan identifiera dig sparas tillsammans \
+            med det: ingen IP-adress och ingen användaragent eller andra uppgifter om din webbläsare eller enhet.",
     id: "Samtyckes-id",
     history: "Sparade val, äldst först",
     necessary: "Nödvändiga kakor är alltid på eftersom webbplatsen inte fungerar utan dem.",
@@ -228,8 +233,8 @@ static RECEIPT_SV: Receipt = Receipt {
     revision: "Policyns version",
     texts: "Textversion",
     categories: ["Analys", "Marknadsföring", "Sociala medier"],
-    allowed: "Tillåtet",
-    refused: "Inte tillåtet",
+    allowed: "Tillåts",
+    refused: "Tillåts inte",
     not_found: "Inga val har sparats med det här id:t. Id:t kan vara fel, eller så har valen raderats när lagringstiden gick ut.",
     bad_id: "Det här är inte ett giltigt samtyckes-id.",
     languages: "Språk",
