@@ -63,6 +63,14 @@ test('decisions reach the log with where they were made, and the receipt shows t
     { event: accept.event, site: accept.site, lang: accept.lang, revision: accept.revision, layer: accept.layer, categories: accept.categories },
     { event: 'accept_all', site: 'diffo.fi', lang: 'fi', revision: 1, layer: 'first', categories: { analytics: true, marketing: true, social: true } },
   );
+  assert.deepEqual(accept.services, {
+    facebook: true,
+    'google-analytics': true,
+    instagram: true,
+    linkedin: true,
+    'meta-pixel': true,
+    youtube: true,
+  });
   assert.match(accept.texts, /^[0-9a-f]{16}$/);
   assert.ok(Math.abs(Date.parse(accept.time) - Date.now()) < 60_000, accept.time);
 
@@ -80,6 +88,10 @@ test('decisions reach the log with where they were made, and the receipt shows t
     [['accept_all', 'first'], ['withdraw', 'api']],
   );
   assert.deepEqual(second.decisions[1].categories, { analytics: true, marketing: false, social: false });
+  assert.deepEqual(
+    Object.keys(second.decisions[1].services).filter((s) => second.decisions[1].services[s]),
+    ['google-analytics'],
+  );
 
   // The settings layer shows the id and links the receipt, in the visitor's language.
   await page.waitForFunction(() => window.diffoConsent && window.diffoConsent.get());
@@ -87,13 +99,15 @@ test('decisions reach the log with where they were made, and the receipt shows t
   await press(page, '[data-action="reopen"]');
   await settingsShown(page);
   const line = control(page, '.dc-id');
-  assert.match(await line.innerText(), new RegExp(`Anonyymi suostumustunnisteesi on ${id}\\.`));
+  assert.match(await line.innerText(), new RegExp(`Suostumustunnisteesi on ${id}\\. Se on satunnainen koodi`));
   const link = control(page, '.dc-id a');
   assert.equal(await link.getAttribute('href'), `${origin('diffo.fi')}/consent-log/receipt/${id}?lang=fi`);
   const [receiptPage] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
   await receiptPage.waitForLoadState();
   const text = await receiptPage.locator('body').innerText();
   assert.ok(text.includes(id), text);
+  // The receipt lists the services of each decision.
+  assert.match(text, /Sallitut palvelut\s+facebook, google-analytics, instagram, linkedin, meta-pixel, youtube/);
   assert.equal(await receiptPage.evaluate(() => document.documentElement.lang), 'fi');
   await visitor.close();
 
@@ -130,6 +144,7 @@ test('a first visit reports the dialog shown; nothing is sent when no dialog sho
     [['shown', 'diffo.se', 'sv']],
   );
   assert.deepEqual(Object.keys(beacons[0]).sort(), ['event', 'lang', 'revision', 'site', 'texts', 'version']);
+  assert.equal(beacons[0].version, 2);
   await press(page, '[data-action="reject-all"]');
   await page.waitForTimeout(300);
   assert.deepEqual(beacons.map((b) => b.event), ['shown', 'reject_all']);
@@ -180,6 +195,9 @@ test('the dashboard needs a login, then shows the numbers by site, language and 
 
   const body = await page.locator('body').innerText();
   assert.match(body, /diffo\.fi/);
+  // Each service's opt-in rate beside the categories', from the visitors above.
+  assert.ok(json.totals.services['google-analytics'].decisions >= 2, JSON.stringify(json.totals.services));
+  assert.match(body, /google-analytics/);
   assert.ok(await page.locator('svg').count() >= 1, 'a chart');
   await page.screenshot({ path: path.join(SHOTS, 'dashboard-en.png'), fullPage: true });
   assert.deepEqual(await axeViolations(page), [], 'the dashboard in English');
@@ -194,5 +212,8 @@ test('the dashboard needs a login, then shows the numbers by site, language and 
   assert.match(csv.type, /text\/csv/);
   const lines = csv.text.trim().split(/\r?\n/);
   assert.equal(lines.length, json.rows.length + 1, csv.text);
+  const services = await page.evaluate(async () => (await fetch('v1/stats/services.csv')).text());
+  assert.match(services.split(/\r?\n/)[0], /^day,site,lang,service,decisions,granted,opt_in_rate$/);
+  assert.match(services, /,google-analytics,/);
   await context.close();
 });
