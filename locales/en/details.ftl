@@ -12,13 +12,13 @@ settings-title = Cookie settings
 settings-text = Choose what you allow, a whole category or service by service. Necessary cookies are always on because the site cannot work without them.
 settings-always-on = Always on
 category-necessary-label = Necessary
-category-necessary-description = Make the site work and remember your cookie choice.
+category-necessary-description = Necessary cookies make the site work and remember your cookie choice.
 category-analytics-label = Analytics
-category-analytics-description = Measure how the site is used: which pages are viewed, for how long, and where visitors come from.
+category-analytics-description = Analytics services measure how the site is used: which pages are viewed, for how long, and where visitors come from.
 category-marketing-label = Marketing
-category-marketing-description = Measure our ads and show them to people who have visited the site. The companies also use the data for their own advertising.
+category-marketing-description = Marketing services measure our ads and show them to people who have visited the site. The companies also use the data for their own advertising.
 category-social-label = Social media
-category-social-description = Show social media buttons, posts and videos. The companies behind them learn which page you are on and can link the visit to your account with them.
+category-social-description = Social media services show buttons, posts and videos. The companies behind them learn which page you are on and can link the visit to your account with them.
 # $company is the company that receives data, such as "Google Ireland Limited".
 service-recipient = Recipient: { $company }
 service-policy = Privacy policy of { $company }

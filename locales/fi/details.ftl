@@ -14,11 +14,11 @@ settings-always-on = Aina käytössä
 category-necessary-label = Välttämättömät
 category-necessary-description = Välttämättömät evästeet pitävät sivuston toiminnassa ja muistavat evästevalintasi.
 category-analytics-label = Analytiikka
-category-analytics-description = Mittaavat sivuston käyttöä: mitä sivuja katsotaan, kuinka kauan ja mistä kävijät tulevat.
+category-analytics-description = Analytiikkapalvelut mittaavat sivuston käyttöä: mitä sivuja katsotaan, kuinka kauan ja mistä kävijät tulevat.
 category-marketing-label = Markkinointi
-category-marketing-description = Mittaavat mainostemme tehoa ja näyttävät mainoksiamme sivustolla käyneille. Yritykset käyttävät tietoja myös omaan mainontaansa.
+category-marketing-description = Markkinointipalvelut mittaavat mainostemme tehoa ja näyttävät mainoksiamme sivustolla käyneille. Yritykset käyttävät tietoja myös omaan mainontaansa.
 category-social-label = Sosiaalinen media
-category-social-description = Näyttävät sosiaalisen median painikkeet, julkaisut ja videot. Niiden takana olevat yritykset saavat tietää, millä sivulla olet, ja voivat yhdistää käynnin tiliisi niiden palvelussa.
+category-social-description = Sosiaalisen median palvelut näyttävät painikkeita, julkaisuja ja videoita. Niiden takana olevat yritykset saavat tietää, millä sivulla olet, ja voivat yhdistää käynnin tiliisi niiden palvelussa.
 # $company on yritys, joka saa tietoja, esimerkiksi "Google Ireland Limited".
 service-recipient = Vastaanottaja: { $company }
 service-policy = Yrityksen { $company } tietosuojaseloste

@@ -12,13 +12,13 @@ settings-title = Kakinställningar
 settings-text = Välj vad du tillåter, en hel kategori eller tjänst för tjänst. Nödvändiga kakor är alltid aktiva eftersom webbplatsen inte fungerar utan dem.
 settings-always-on = Alltid aktiva
 category-necessary-label = Nödvändiga
-category-necessary-description = Får webbplatsen att fungera och kommer ihåg ditt val om kakor.
+category-necessary-description = Nödvändiga kakor får webbplatsen att fungera och kommer ihåg ditt val om kakor.
 category-analytics-label = Analys
-category-analytics-description = Mäter hur webbplatsen används: vilka sidor som visas, hur länge och varifrån besökarna kommer.
+category-analytics-description = Analystjänsterna mäter hur webbplatsen används: vilka sidor som visas, hur länge och varifrån besökarna kommer.
 category-marketing-label = Marknadsföring
-category-marketing-description = Mäter våra annonser och visar dem för personer som har besökt webbplatsen. Företagen använder också uppgifterna för sin egen annonsering.
+category-marketing-description = Marknadsföringstjänsterna mäter våra annonser och visar dem för personer som har besökt webbplatsen. Företagen använder också uppgifterna för sin egen annonsering.
 category-social-label = Sociala medier
-category-social-description = Visar knappar, inlägg och videor från sociala medier. Företagen bakom dem får veta vilken sida du är på och kan koppla besöket till ditt konto hos dem.
+category-social-description = Tjänsterna för sociala medier visar knappar, inlägg och videor. Företagen bakom dem får veta vilken sida du är på och kan koppla besöket till ditt konto hos dem.
 # $company är företaget som får uppgifter, till exempel "Google Ireland Limited".
 service-recipient = Mottagare: { $company }
 service-policy = Integritetspolicy för { $company }
