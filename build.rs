@@ -10,7 +10,6 @@
 //! (`diffo-consent-first`) gets only the configs' default languages.
 
 use diffo_consent_core::config::{Site, SiteConfig};
-use diffo_consent_core::lang::Lang;
 use diffo_consent_core::{css, wire};
 use std::path::{Path, PathBuf};
 
@@ -29,7 +28,7 @@ fn main() {
             .iter()
             .map(|&site| {
                 let lang = builtin(site).default_lang;
-                Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0) as u8
+                lang.index() as u8
             })
             .collect();
         std::fs::write(out.join("default-langs"), langs).expect("writing to OUT_DIR");

@@ -154,14 +154,6 @@ pub const GOOGLE_ANALYTICS: &str = "google-analytics";
 /// guidance is to ask again at least once a year.
 pub const MAX_LIFETIME_MONTHS: u32 = 12;
 
-fn lang_index(lang: Lang) -> usize {
-    match lang {
-        Lang::Fi => 0,
-        Lang::En => 1,
-        Lang::Sv => 2,
-    }
-}
-
 impl SiteConfig {
     /// The built-in settings for `site`: `sites/common.json` with
     /// `sites/<domain>.json` on top, the same format as a site editor's
@@ -199,9 +191,9 @@ impl SiteConfig {
     /// The privacy policy to link in `lang`: the page in that language if the
     /// site has one, else the page in the site's default language, else any.
     pub fn privacy_policy_url(&self, lang: Lang) -> &str {
-        self.privacy_policy[lang_index(lang)]
+        self.privacy_policy[lang.index()]
             .as_deref()
-            .or(self.privacy_policy[lang_index(self.default_lang)].as_deref())
+            .or(self.privacy_policy[self.default_lang.index()].as_deref())
             .or_else(|| self.privacy_policy.iter().flatten().next().map(String::as_str))
             .unwrap_or("/")
     }
@@ -508,7 +500,7 @@ fn privacy_policy(value: &Value) -> Result<[Option<String>; 3], ConfigError> {
                     let problem = ["has unknown language `", key, "`; use \"fi\", \"en\" or \"sv\""].concat();
                     ConfigError::at(PATH, problem)
                 })?;
-                out[lang_index(lang)] = Some(check::link(&check::field(PATH, key), value)?);
+                out[lang.index()] = Some(check::link(&check::field(PATH, key), value)?);
             }
             Ok(out)
         }

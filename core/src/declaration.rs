@@ -120,7 +120,7 @@ pub struct Entry {
 impl Entry {
     /// What it is for, in `lang`.
     pub fn purpose(&self, lang: Lang) -> &str {
-        &self.purpose[lang_index(lang)]
+        &self.purpose[lang.index()]
     }
 
     /// Whether `name` is this entry (exactly, or by the prefix before `*`).
@@ -129,14 +129,6 @@ impl Entry {
             Some(prefix) => name.starts_with(prefix),
             None => name == self.name,
         }
-    }
-}
-
-fn lang_index(lang: Lang) -> usize {
-    match lang {
-        Lang::Fi => 0,
-        Lang::En => 1,
-        Lang::Sv => 2,
     }
 }
 

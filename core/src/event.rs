@@ -102,7 +102,7 @@ fn about(w: &mut ObjectWriter, config: &SiteConfig, lang: Lang) {
     w.str("site", config.site.domain())
         .str("lang", lang.code())
         .int("revision", i64::from(config.revision))
-        .str("texts", crate::texts::SOURCE_HASH[lang as usize]);
+        .str("texts", crate::texts::SOURCE_HASH[lang.index()]);
 }
 
 /// The payload of a shown dialog (first layer).
@@ -192,7 +192,7 @@ mod tests {
     }
 
     fn fixture(name: &str) -> std::string::String {
-        let hash = crate::texts::SOURCE_HASH[Lang::Fi as usize];
+        let hash = crate::texts::SOURCE_HASH[Lang::Fi.index()];
         let text = match name {
             "shown" => include_str!("../tests/fixtures/event-v2-shown.json"),
             _ => include_str!("../tests/fixtures/event-v2-decision.json"),

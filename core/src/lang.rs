@@ -15,6 +15,12 @@ impl Lang {
     /// Every language, in the order the language switch shows them.
     pub const ALL: [Lang; 3] = [Lang::Fi, Lang::En, Lang::Sv];
 
+    /// Its position in [`Lang::ALL`], which is how texts per language are
+    /// kept (`[fi, en, sv]`).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The BCP 47 code: `fi`, `en` or `sv`.
     pub fn code(self) -> &'static str {
         match self {

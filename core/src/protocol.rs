@@ -159,7 +159,7 @@ pub fn first_visit(page: &Page<'_>, default_lang: impl Fn(Site) -> Lang) -> Opti
         browser: page.browser_langs,
     });
     let site = Site::ALL.iter().position(|s| *s == site)?;
-    let lang = Lang::ALL.iter().position(|l| *l == lang)?;
+    let lang = lang.index();
     Some((site * Lang::ALL.len() + lang) * 2 + usize::from(page.gpc))
 }
 

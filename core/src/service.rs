@@ -96,7 +96,7 @@ pub struct Service {
 impl Service {
     /// What it collects and what for, in `lang`.
     pub fn purpose(&self, lang: Lang) -> &str {
-        &self.purpose[lang as usize]
+        &self.purpose[lang.index()]
     }
 
     /// Its scripts, with `{locale}` (once in a URL) as the vendors write

@@ -68,7 +68,7 @@ impl Writer {
         self
     }
     fn lang(&mut self, l: Lang) -> &mut Self {
-        self.u8(Lang::ALL.iter().position(|x| *x == l).unwrap_or(0) as u8)
+        self.u8(l.index() as u8)
     }
     fn str(&mut self, s: &str) -> &mut Self {
         self.u32(s.len() as u32);

@@ -74,7 +74,7 @@ impl Receipt {
 
     /// The name of a banner language.
     pub fn lang_name(&self, lang: Lang) -> &'static str {
-        self.lang_names[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)]
+        self.lang_names[lang.index()]
     }
 }
 
