@@ -98,6 +98,16 @@ pub enum Party {
     Third,
 }
 
+impl Party {
+    /// The key used in the config.
+    pub fn key(self) -> &'static str {
+        match self {
+            Party::First => "first",
+            Party::Third => "third",
+        }
+    }
+}
+
 /// One declared cookie or storage key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {

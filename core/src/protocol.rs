@@ -417,13 +417,7 @@ pub fn declared(config: &SiteConfig) -> String {
             let mut w = ObjectWriter::new();
             w.str("name", &e.name)
                 .str("kind", e.kind.key())
-                .str(
-                    "party",
-                    match e.party {
-                        crate::declaration::Party::First => "first",
-                        crate::declaration::Party::Third => "third",
-                    },
-                )
+                .str("party", e.party.key())
                 .str("category", e.category.key());
             match owner {
                 Some(i) => w.str("service", &config.services[i].id),
