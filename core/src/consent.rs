@@ -164,9 +164,10 @@ impl Consent {
 
     /// What is allowed here and not in `other`.
     pub fn added_since(self, other: Consent) -> Consent {
-        let categories = Category::OPTIONAL.into_iter().fold(Choices::NONE, |c, category| {
-            c.with(category, self.allows(category) && !other.allows(category))
-        });
+        let categories = self
+            .categories
+            .added_since(other.categories)
+            .fold(Choices::NONE, |c, category| c.with(category, true));
         Consent {
             categories,
             services: self.services & !other.services,
