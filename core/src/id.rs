@@ -20,19 +20,21 @@ impl ConsentId {
     /// let id = ConsentId::from_random([0xff; 16]);
     /// assert_eq!(id.as_str(), "ffffffff-ffff-4fff-bfff-ffffffffffff");
     /// ```
-    pub fn from_random(mut bytes: [u8; 16]) -> ConsentId {
-        bytes[6] = (bytes[6] & 0x0f) | 0x40;
-        bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut s = String::with_capacity(36);
-        for (i, b) in bytes.iter().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                s.push('-');
-            }
-            s.push(char::from(HEX[usize::from(b >> 4)]));
-            s.push(char::from(HEX[usize::from(b & 0xf)]));
-        }
-        ConsentId(s)
+    pub fn from_random(bytes: [u8; 16]) -> ConsentId {
+        let text = Self::text_of(bytes);
+        // `encode_lower` writes ASCII only.
+        ConsentId(String::from(core::str::from_utf8(&text).unwrap_or_default()))
+    }
+
+    /// The text of [`ConsentId::from_random`] without allocating, for the
+    /// first-visit module, which has no allocator.
+    pub fn text_of(bytes: [u8; 16]) -> [u8; 36] {
+        let mut out = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .encode_lower(&mut out);
+        out
     }
 
     /// Accepts only a canonical lowercase UUID v4, so a tampered id is

@@ -5,7 +5,6 @@
 //! milliseconds (`2026-11-23T08:30:00.000Z`), the same text `Date.toISOString`
 //! writes, so a person reading the record in developer tools understands it.
 
-use crate::num;
 use crate::prelude::*;
 use core::fmt;
 
@@ -100,20 +99,34 @@ impl Timestamp {
 
     /// The ISO 8601 form that [`Timestamp::parse_iso`] reads back.
     pub fn to_iso(self) -> String {
+        // The digits and separators are ASCII.
+        String::from(core::str::from_utf8(&self.iso_bytes()).unwrap_or_default())
+    }
+
+    /// [`Timestamp::to_iso`] without allocating: `YYYY-MM-DDTHH:MM:SS.mmmZ`,
+    /// for the first-visit module, which has no allocator.
+    pub fn iso_bytes(self) -> [u8; 24] {
         let (y, mo, d) = civil_from_days(self.0 / MS_PER_DAY);
         let ms = self.0 % MS_PER_DAY;
-        let mut out = String::with_capacity(24);
-        for (value, width, after) in [
-            (u64::from(y), 4, '-'),
-            (u64::from(mo), 2, '-'),
-            (u64::from(d), 2, 'T'),
-            (ms / 3_600_000, 2, ':'),
-            (ms / 60_000 % 60, 2, ':'),
-            (ms / 1000 % 60, 2, '.'),
-            (ms % 1000, 3, 'Z'),
+        let mut out = *b"0000-00-00T00:00:00.000Z";
+        // Each field's value and the index just past its last digit.
+        for (mut value, end) in [
+            (u64::from(y), 4),
+            (u64::from(mo), 7),
+            (u64::from(d), 10),
+            (ms / 3_600_000, 13),
+            (ms / 60_000 % 60, 16),
+            (ms / 1000 % 60, 19),
+            (ms % 1000, 23),
         ] {
-            num::push_padded(&mut out, value, width);
-            out.push(after);
+            let mut at = end;
+            while value > 0 && at > 0 {
+                at -= 1;
+                if let Some(digit) = out.get_mut(at) {
+                    *digit = b'0' + (value % 10) as u8;
+                }
+                value /= 10;
+            }
         }
         out
     }
