@@ -28,7 +28,6 @@ pub mod category;
 pub mod check;
 pub mod config;
 pub mod consent;
-pub mod css;
 pub mod declaration;
 pub mod embed;
 pub mod event;
