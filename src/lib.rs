@@ -76,39 +76,33 @@ fn builtin(site: Site) -> Option<SiteConfig> {
 }
 
 /// The effects of [`start`] for every first visit (see
-/// `diffo_consent_core::protocol::first_visits`), which `cargo xtask build`
+/// `diffo_consent_core::first::first_visits`), which `cargo xtask build`
 /// writes into `consent.js` so that a first-time visitor sees the banner
 /// before this module arrives. Not exported: it runs at build time.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn first_visits() -> Vec<String> {
-    protocol::first_visits(builtin)
+    diffo_consent_core::first::first_visits(builtin)
 }
 
-/// Starts the page view and returns the first effects. `browser_langs` is
-/// `navigator.languages` joined with commas; `config` is what the config
-/// checker made of the `data-config` file; `now` is `Date.now()`.
+/// The first layer's decisions on every first visit, as templates (see
+/// `diffo_consent_core::first::first_decisions`), which `cargo xtask build`
+/// writes into `consent.js` so that a first-time visitor's click takes
+/// effect before this module arrives. Not exported: it runs at build time.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn first_decisions() -> Vec<String> {
+    diffo_consent_core::first::first_decisions(builtin)
+}
+
+/// Starts the page view and returns the first effects. `facts` are the
+/// page's facts, one on each line (`protocol::Page::read`); `config` is what
+/// the config checker made of the `data-config` file; `stored` the text
+/// under the storage key; `now` is `Date.now()`.
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn start(
-    hostname: &str,
-    site_attr: Option<String>,
-    lang_attr: Option<String>,
-    html_lang: Option<String>,
-    browser_langs: &str,
-    config: Option<Vec<u8>>,
-    stored: Option<String>,
-    now: f64,
-    gpc: bool,
-) -> String {
+pub fn start(facts: &str, config: Option<Vec<u8>>, stored: Option<String>, now: f64) -> String {
     let page = Page {
-        hostname,
-        site_attr: site_attr.as_deref(),
-        lang_attr: lang_attr.as_deref(),
-        html_lang: html_lang.as_deref(),
-        browser_langs,
         config: config.as_deref(),
         stored: stored.as_deref(),
-        gpc,
+        ..Page::read(facts)
     };
     let (session, effects) = protocol::start(&page, timestamp(now), builtin);
     slot::with(|s| *s = session);
@@ -171,17 +165,7 @@ mod tests {
 
     #[test]
     fn a_page_view_through_the_exports() {
-        let first = start(
-            "diffo.se.localhost",
-            None,
-            None,
-            Some("sv".into()),
-            "sv-SE",
-            None,
-            None,
-            NOW,
-            false,
-        );
+        let first = start("diffo.se.localhost\n\n\nsv\nsv-SE\n", None, None, NOW);
         assert!(first.contains(r#"lang=\"sv\""#), "{first}");
         assert_eq!(record(), None);
         let accepted = act("accept-all", NOW + 1.0, &[5; 16]);
@@ -189,17 +173,7 @@ mod tests {
         let stored = record().expect("a record after accepting");
         assert!(stored.contains(r#""analytics":true"#));
         // A return visit with that record loads the trackers without asking.
-        let again = start(
-            "diffo.se.localhost",
-            None,
-            None,
-            None,
-            "",
-            None,
-            Some(stored),
-            NOW + 2.0,
-            false,
-        );
+        let again = start("diffo.se.localhost", None, Some(stored), NOW + 2.0);
         assert!(
             again.contains(r#"["load","google-analytics","#) && !again.contains(r#""focus""#),
             "{again}"
@@ -216,7 +190,12 @@ mod tests {
         let page = |site: usize, lang: usize, gpc: bool| &all[(site * 3 + lang) * 2 + usize::from(gpc)];
         for (host, html, site, lang) in [("www.diffo.fi", "fi", 0, 0), ("diffo.se.localhost", "en", 2, 1)] {
             for gpc in [false, true] {
-                let started = start(host, None, None, Some(html.into()), "", None, None, NOW, gpc);
+                let started = start(
+                    &format!("{host}\n\n\n{html}\n\n{}", if gpc { "1" } else { "" }),
+                    None,
+                    None,
+                    NOW,
+                );
                 assert_eq!(&started, page(site, lang, gpc));
             }
         }
@@ -226,10 +205,10 @@ mod tests {
     fn odd_inputs_do_not_panic() {
         assert_eq!(timestamp(f64::NAN), Timestamp(0));
         assert_eq!(timestamp(-5.0), Timestamp(0));
-        start("diffo.fi", None, None, None, "", None, Some("\u{0}".into()), NOW, false);
+        start("diffo.fi", None, Some("\u{0}".into()), NOW);
         // Too few random bytes still make a valid (if less random) id.
         assert!(act("reject-all", NOW, &[1, 2]).contains(r#""store""#));
-        let failed = start("example.org", None, None, None, "", None, None, NOW, false);
+        let failed = start("example.org", None, None, NOW);
         assert!(failed.starts_with(r#"{"error":"#));
         assert_eq!(
             act("accept-all", NOW, &[0; 16]),

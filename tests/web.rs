@@ -34,17 +34,7 @@ fn get(value: &JsValue, key: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn a_first_visit_a_decision_and_a_return_visit() {
-    let first = effects(&start(
-        "diffo.fi.localhost",
-        None,
-        None,
-        Some("fi".into()),
-        "fi-FI,en",
-        None,
-        None,
-        now(),
-        false,
-    ));
+    let first = effects(&start("diffo.fi.localhost\n\n\nfi\nfi-FI,en\n", None, None, now()));
     let html = get(&first, "html").as_string().expect("the banner is rendered");
     assert!(html.contains(r#"data-action="reject-all""#));
     assert_eq!(get(&first, "focus").as_string().as_deref(), Some("dialog"));
@@ -69,17 +59,7 @@ fn a_first_visit_a_decision_and_a_return_visit() {
     );
     assert_eq!(record().as_deref(), Some(stored.as_str()));
 
-    let again = effects(&start(
-        "diffo.fi.localhost",
-        None,
-        None,
-        None,
-        "",
-        None,
-        Some(stored),
-        now(),
-        false,
-    ));
+    let again = effects(&start("diffo.fi.localhost", None, Some(stored), now()));
     let run = js_sys::Array::from(&get(&again, "run"));
     let loads: Vec<String> = run
         .iter()
@@ -96,7 +76,7 @@ fn a_first_visit_a_decision_and_a_return_visit() {
 
 #[wasm_bindgen_test]
 fn fatal_problems_come_back_as_an_error_effect() {
-    let failed = effects(&start("example.com", None, None, None, "", None, None, now(), false));
+    let failed = effects(&start("example.com", None, None, now()));
     assert!(get(&failed, "error")
         .as_string()
         .unwrap()

@@ -16,9 +16,15 @@
   var CSS = '@CSS@';
   // The banner module's effects for every first visit (one per site,
   // language and GPC signal), computed at build time by the same code, and
-  // consent-first.wasm (base64), which names the one that fits this page.
+  // consent-first.wasm (an offset, then one character per byte, shifted by
+  // it: xtask/src/bundle.rs), which names the one that fits this page.
   var FIRST_VISITS = '@FIRST_VISITS@';
   var FIRST_MODULE = '@FIRST_MODULE@';
+  // The first layer's accept all and reject all on each first visit (two
+  // per visit), computed at build time as templates: "\u0001" stands for
+  // the consent id, "\u0002" for the time of the decision and "\u0003" for
+  // its expiry, which consent-first.wasm writes (core/src/first.rs).
+  var FIRST_DECISIONS = '@FIRST_DECISIONS@';
   var me = document.currentScript || document.querySelector('script[src*="consent.js"]');
   if (window.diffoConsent) {
     console.warn(PREFIX + 'consent.js is on this page twice; the second copy does nothing');
@@ -106,6 +112,7 @@
   var sheet; // the stylesheet every shadow root of ours adopts
   var fallbackStyles = []; // or, without constructable stylesheets, their <style> elements
   var returnFocus = null;
+  var movingFocus = false; // focus is being moved by moveFocus
   var loaded = {}; // vendor script URLs inserted, so none is inserted twice
   var embeds = []; // the page's gated embeds, as found
   var embedModel = null; // the view model of the last "embeds" command
@@ -465,7 +472,10 @@
   function renderDeclarations() {
     var elements = document.querySelectorAll('[data-consent-declaration]');
     if (!elements.length) return;
-    if (!core) return whenCore(renderDeclarations);
+    if (!core) {
+      loadCore();
+      return whenCore(renderDeclarations);
+    }
     var turn = ++declarationTurn;
     renderView(core.declaration()).then(
       function (html) {
@@ -512,10 +522,14 @@
       if (e.key === 'Escape') dispatch('close');
       else if (e.key === 'Tab') trapTab(e);
     });
-    // Start loading the settings' module as soon as the visitor heads for it.
+    // Start loading the settings' module as soon as the visitor heads for it
+    // (not when focus is moved there by this script, after a decision).
     ['pointerover', 'focusin'].forEach(function (type) {
       shadow.addEventListener(type, function (e) {
-        if (e.target.closest('[data-action=settings],[data-action=reopen]')) loadExtra();
+        if (!movingFocus && e.target.closest('[data-action=settings],[data-action=reopen]')) {
+          loadExtra();
+          loadCore();
+        }
       });
     });
     document.body.appendChild(host);
@@ -571,7 +585,9 @@
     }
     // Without scrolling, focus needs no layout: the page's first layout is
     // not forced inside this task (the dialog is in view anyway).
+    movingFocus = true;
     if (target) target.focus({ preventScroll: where === 'dialog' });
+    movingFocus = false;
   }
 
   // Keeps Tab and Shift+Tab inside a modal layer.
@@ -630,7 +646,7 @@
     }
     if (effects.switches) setSwitches(effects.switches);
     if (effects.run) run(effects.run);
-    if (effects.record) window.dispatchEvent(new CustomEvent('diffo-consent:change', { detail: effects.record }));
+    if (effects.store) window.dispatchEvent(new CustomEvent('diffo-consent:change', { detail: JSON.parse(effects.store) }));
     if (effects.refresh) renderDeclarations();
   }
 
@@ -647,29 +663,60 @@
   // `source` is 'page' for the page's own consent controls, 'api' for
   // window.diffoConsent, and nothing for the dialog.
   function dispatch(action, source) {
-    // A click on a banner shown before the banner module arrived waits for it.
-    if (!core) return whenCore(dispatch.bind(null, action, source));
-    if (action === 'settings' || action === 'open') rememberFocus();
     var hadFocus = !!(shadow && shadow.activeElement);
     var random = crypto.getRandomValues(new Uint8Array(16));
-    apply(JSON.parse(core.act((source ? source + ' ' : '') + action, Date.now(), random)), hadFocus);
+    var now = Date.now();
+    if (!core) {
+      // Accept all or reject all on a first visit's early banner, before
+      // anything else was asked of the banner module, is carried out from
+      // its template at once; anything else waits for the module.
+      var k = source || waiting || decided ? -1 : ['accept-all', 'reject-all'].indexOf(action);
+      if (early && k >= 0 && decideEarly(FIRST_DECISIONS[visit * 2 + k], now, random, hadFocus)) {
+        decided = { action: action, now: now, random: random };
+        return loadCore();
+      }
+      waiting++;
+      loadCore();
+      return whenCore(dispatch.bind(null, action, source));
+    }
+    if (action === 'settings' || action === 'open') rememberFocus();
+    apply(JSON.parse(core.act((source ? source + ' ' : '') + action, now, random)), hadFocus);
+  }
+
+  // Fills a first decision's template with the values consent-first.wasm
+  // writes and carries it out; false if the module cannot.
+  function decideEarly(template, now, random, hadFocus) {
+    if (!put(firstModule, random)) return false;
+    var at = firstModule.decide(visit, now);
+    if (!at) return false;
+    var values = new TextDecoder().decode(new Uint8Array(firstModule.memory.buffer, at, 84));
+    var parts = [values.slice(0, 36), values.slice(36, 60), values.slice(60)];
+    var text = template.replace(/[\u0001-\u0003]/g, function (marker) {
+      return parts[marker.charCodeAt(0) - 1];
+    });
+    var effects = JSON.parse(text);
+    decidedText = text;
+    decidedRecord = JSON.parse(effects.store);
+    apply(effects, hadFocus);
+    return true;
   }
 
   function start(results) {
     core = wasm_bindgen;
     if (results[1]) settingsBytes = results[1];
     var facts = pageFacts();
-    var text = core.start(
-      facts[0],
-      facts[1],
-      facts[2],
-      facts[3],
-      facts[4],
-      results[1],
-      readStored(),
-      Date.now(),
-      facts[5]
-    );
+    // After an early decision the module replays the page view: the first
+    // visit (nothing stored, as then), then the same click at the same time
+    // with the same random bytes. The host tests prove that it finds the
+    // same effects; then it only takes over.
+    if (decided) {
+      var replayed =
+        core.start(facts, null, null, startedAt) === early &&
+        core.act(decided.action, decided.now, decided.random) === decidedText;
+      if (!replayed) console.error(PREFIX + 'the banner module disagrees with the first visit it took over');
+      return listen();
+    }
+    var text = core.start(facts, results[1], readStored(), Date.now());
     var effects = JSON.parse(text);
     if (effects.error) throw new Error(effects.error);
     // A first visit's effects were carried out already (see firstVisit).
@@ -677,6 +724,10 @@
       rememberFocus();
       apply(effects, false, true);
     }
+    return listen();
+  }
+
+  function listen() {
     // Any page element with data-consent-open opens the settings; the
     // settings' module starts loading when the visitor heads for one.
     ['pointerover', 'focusin'].forEach(function (type) {
@@ -701,8 +752,9 @@
       : null;
 
   // What the core learns of the page, the same for consent-first.wasm and
-  // the banner module: the host, the tag's data-site and data-lang, <html
-  // lang>, the browser's languages, Global Privacy Control.
+  // the banner module, one on each line (core/src/protocol.rs, Page::read):
+  // the host, the tag's data-site and data-lang, <html lang>, the browser's
+  // languages, Global Privacy Control.
   function pageFacts() {
     return [
       location.hostname,
@@ -710,8 +762,8 @@
       attr('data-lang'),
       document.documentElement.getAttribute('lang'),
       (navigator.languages || []).join(','),
-      navigator.globalPrivacyControl === true,
-    ];
+      navigator.globalPrivacyControl === true ? 1 : '',
+    ].join('\n');
   }
 
   // A first visit (nothing stored, no data-config) shows the banner at once
@@ -720,23 +772,29 @@
   // the same facts and finds the same effects (the host tests check it over
   // a grid of pages), so it only takes over. Anything unexpected: -1, and the
   // page waits for the banner module as before.
+  var firstModule; // consent-first.wasm's exports, on a first visit
   function firstVisit() {
     if (configUrl || readStored() !== null) return -1;
     try {
-      var text = atob(FIRST_MODULE);
-      var bytes = new Uint8Array(text.length);
-      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      var exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
-      var facts = pageFacts();
-      facts[5] = facts[5] ? '1' : '';
-      var input = new TextEncoder().encode(facts.join('\n'));
-      return put(exports, input) ? exports.choose(input.length) : -1;
+      var k = FIRST_MODULE.charCodeAt(0);
+      var bytes = new Uint8Array(FIRST_MODULE.length - 1);
+      for (var i = 0; i < bytes.length; i++) bytes[i] = FIRST_MODULE.charCodeAt(i + 1) - k;
+      firstModule = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+      var input = new TextEncoder().encode(pageFacts());
+      return put(firstModule, input) ? firstModule.choose(input.length) : -1;
     } catch (e) {
       return -1;
     }
   }
+  var startedAt = Date.now();
   var visit = firstVisit();
   var early = visit >= 0 ? FIRST_VISITS[visit] : null;
+  // An early decision ({action, now, random}), its effects' text and record;
+  // and how many actions wait for the banner module.
+  var decided = null;
+  var decidedText = null;
+  var decidedRecord = null;
+  var waiting = 0;
   // In a task of its own, after this script's; not if the banner module has
   // failed meanwhile (its buttons could not work).
   var failed = false;
@@ -745,14 +803,26 @@
       if (failed) return;
       rememberFocus();
       apply(JSON.parse(early), false, true);
+      // Nothing on the first layer needs the banner module; it comes when
+      // the browser is idle, or sooner when something asks for it.
+      afterFrame(function () {
+        if (window.requestIdleCallback) requestIdleCallback(loadCore, { timeout: 2000 });
+        else setTimeout(loadCore, 200);
+      });
     });
   }
 
   // The banner module, fetched and started at once. But when a first visit's
-  // banner is shown early, and nothing but a click waits for the module, it
-  // is fetched in the next task and started in a task of its own once it has
-  // compiled: no one task keeps the page busy for long.
-  var ready = (early ? nextTask() : Promise.resolve())
+  // banner is shown early, it is fetched only when something needs it (a
+  // click other than accept all or reject all, a decision's page scripts,
+  // the settings, the API, a declaration) or the browser is idle, and
+  // started in a task of its own once it has compiled: no one task keeps the
+  // page busy for long.
+  var loadCore;
+  var ready = new Promise(function (resolve) {
+    loadCore = resolve;
+    if (!early) resolve();
+  })
     .then(function () {
       var module = wasm_bindgen({ module_or_path: fetch(new URL('@WASM@', base)) });
       return Promise.all([module, configSettings, domReady]);
@@ -771,6 +841,7 @@
     if (shadow) render('');
   });
 
+  // Runs `then` once the banner module has started (it does not ask for it).
   function whenCore(then) {
     ready.then(then, function () {});
   }
@@ -782,6 +853,7 @@
   }
 
   function call(action) {
+    loadCore();
     return ready.then(function () {
       dispatch(action, 'api');
       return api.get();
@@ -791,7 +863,8 @@
   var api = {
     ready: ready,
     get: function () {
-      var text = core && core.record();
+      if (!core) return decidedRecord || null;
+      var text = core.record();
       return text ? JSON.parse(text) : null;
     },
     show: function () {
@@ -813,6 +886,7 @@
     // service and party: what `cargo xtask audit --declaration` compares
     // with what really appears.
     declaration: function () {
+      loadCore();
       return ready.then(function () {
         var model = JSON.parse(core.declaration());
         model.view = 'declared';

@@ -31,6 +31,7 @@ pub mod consent;
 pub mod declaration;
 pub mod embed;
 pub mod event;
+pub mod first;
 pub mod forget;
 pub mod gate;
 pub mod id;

@@ -4,20 +4,20 @@
 //! page, storage, the clock and the random source, and it changes the page.
 //! Everything it learns goes in through [`start`], [`act`], [`judge`] and
 //! [`forget`] as plain strings; everything it must do comes back as one JSON
-//! object of effects, which it carries out literally, in this order:
+//! object of effects, which it carries out literally, in this order, and
+//! last, after a `store`, dispatches `diffo-consent:change` with the record:
 //!
 //! | key       | value                                   | the edge …                                          |
 //! |-----------|-----------------------------------------|-----------------------------------------------------|
 //! | `error`   | a sentence                              | logs it and does nothing else (fail closed)         |
 //! | `log`     | `[["info"\|"warn", sentence], …]`       | writes each line to the console                     |
-//! | `store`   | the record's JSON text                  | saves it under the storage key                      |
+//! | `store`   | a decision: the record's JSON text      | saves it under the storage key                      |
 //! | `report`  | an event's JSON text ([`crate::event`]) | sends it to the consent log, if the page has one    |
 //! | `html`    | markup                                  | renders it into the dialog's shadow root            |
 //! | `details` | the settings layer's view model         | has the extra module render it, then does the same  |
 //! | `focus`   | `"dialog"`, `"restore"`, `"lang:fi"`    | moves focus after rendering (see [`Focus`])         |
 //! | `switches`| `{"category":{key:"on"\|"off"\|"mixed"},"service":{id:bool}}` | sets the settings layer's switches to the draft |
 //! | `run`     | `[command, …]`                          | carries out each command in order                   |
-//! | `record`  | the record as an object                 | dispatches `diffo-consent:change` with it           |
 //! | `refresh` | `true`                                  | renders the `data-consent-declaration` elements     |
 //!
 //! Commands are arrays: `["gtag", args…]` and `["fbq", args…]` call the
@@ -72,6 +72,39 @@ pub struct Page<'a> {
     pub gpc: bool,
 }
 
+impl<'a> Page<'a> {
+    /// Reads the page's facts as every module gets them from the edge, one
+    /// on each line: `location.hostname`, the script tag's `data-site` and
+    /// `data-lang`, the page's `<html lang>`, `navigator.languages` joined
+    /// with commas, and `1` when the browser sends Global Privacy Control; an
+    /// empty or missing line is absent. The config and the stored text come
+    /// apart. It allocates nothing, for `consent-first.wasm`.
+    ///
+    /// ```
+    /// use diffo_consent_core::protocol::Page;
+    /// let page = Page::read("www.diffo.fi\n\nsv\n\nfi-FI,fi\n1");
+    /// assert_eq!((page.hostname, page.site_attr, page.lang_attr), ("www.diffo.fi", None, Some("sv")));
+    /// assert!(page.gpc && page.browser_langs == "fi-FI,fi");
+    /// ```
+    // A closure pattern rather than `'\n'`: the `char` searcher's fast path
+    // brings panicking (hence formatting) code into the first module.
+    #[allow(clippy::manual_pattern_char_comparison)]
+    pub fn read(text: &'a str) -> Page<'a> {
+        let mut lines = text.split(|c| c == '\n');
+        let mut next = || lines.next().filter(|line| !line.is_empty());
+        Page {
+            hostname: next().unwrap_or(""),
+            site_attr: next(),
+            lang_attr: next(),
+            html_lang: next(),
+            browser_langs: next().unwrap_or(""),
+            gpc: next() == Some("1"),
+            config: None,
+            stored: None,
+        }
+    }
+}
+
 /// Starts a page view: recognises the site, applies the config, reads the
 /// stored decision. `builtin` gives a site's built-in config. Returns the
 /// session and the first effects, or the effects `{"error": …}` when the
@@ -115,7 +148,7 @@ fn configure(page: &Page<'_>, builtin: impl Fn(Site) -> Option<SiteConfig>) -> R
 }
 
 /// The site a page belongs to: its script tag's `data-site`, or its host.
-fn site_named(page: &Page<'_>) -> Option<Site> {
+pub(crate) fn site_named(page: &Page<'_>) -> Option<Site> {
     Site::from_hostname(page.site_attr.unwrap_or(page.hostname))
 }
 
@@ -135,53 +168,6 @@ fn site_of(page: &Page<'_>) -> Result<Site, String> {
         ]
         .concat(),
     })
-}
-
-/// How many first visits there are: one per site, language and Global
-/// Privacy Control signal.
-pub const FIRST_VISITS: usize = Site::ALL.len() * Lang::ALL.len() * 2;
-
-/// Which first visit of [`first_visits`] a page is, if it is one: a page
-/// with no stored decision and no `data-config` on a Diffo site. Its
-/// effects are then exactly `first_visits(…)[index]`, whatever the time, so
-/// the edge can show the banner from them while the banner module is still
-/// on its way. `default_lang` is the built-in configs' default language.
-pub fn first_visit(page: &Page<'_>, default_lang: impl Fn(Site) -> Lang) -> Option<usize> {
-    if page.stored.is_some() || page.config.is_some() {
-        return None;
-    }
-    let site = site_named(page)?;
-    let lang = crate::lang::negotiate(&LangHints {
-        chosen: None,
-        script_attr: page.lang_attr,
-        html_lang: page.html_lang,
-        site_default: Some(default_lang(site)),
-        browser: page.browser_langs,
-    });
-    let site = Site::ALL.iter().position(|s| *s == site)?;
-    let lang = lang.index();
-    Some((site * Lang::ALL.len() + lang) * 2 + usize::from(page.gpc))
-}
-
-/// The effects of [`start`] for every first visit, in the order of
-/// [`first_visit`]'s index, computed at build time so that a first-time
-/// visitor sees the banner without waiting for the banner module.
-pub fn first_visits(builtin: impl Fn(Site) -> Option<SiteConfig>) -> Vec<String> {
-    let mut all = Vec::with_capacity(FIRST_VISITS);
-    for site in Site::ALL {
-        for lang in Lang::ALL {
-            for gpc in [false, true] {
-                let page = Page {
-                    hostname: site.domain(),
-                    lang_attr: Some(lang.code()),
-                    gpc,
-                    ..Page::default()
-                };
-                all.push(start(&page, Timestamp(0), &builtin).1);
-            }
-        }
-    }
-    all
 }
 
 /// Reads an action as the edge names it: a `data-action` value
@@ -564,11 +550,6 @@ pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> S
         let commands: Vec<String> = effects.commands.iter().map(|c| command(c, session)).collect();
         w.raw("run", &array(&commands));
     }
-    if effects.changed {
-        if let Some(record) = session.record() {
-            w.raw("record", &record.to_json());
-        }
-    }
     if effects.refresh {
         w.raw("refresh", "true");
     }
@@ -746,15 +727,12 @@ mod tests {
     }
 
     #[test]
-    fn accept_all_encodes_store_render_commands_and_record() {
+    fn accept_all_encodes_store_render_and_commands() {
         let (session, _) = start(&page("diffosolutions.com"), NOW);
         let mut session = session.unwrap();
         let json = act(&mut session, "accept-all", NOW, [3; 16]);
         let e = effects(&json);
-        assert_eq!(
-            keys(&e),
-            ["store", "report", "html", "focus", "run", "record", "refresh"]
-        );
+        assert_eq!(keys(&e), ["store", "report", "html", "focus", "run", "refresh"]);
         let Some(Value::Str(report)) = e.get("report") else {
             panic!()
         };
@@ -776,11 +754,6 @@ mod tests {
             panic!()
         };
         assert_eq!(parse_stored(stored).unwrap().categories, crate::category::Choices::ALL);
-        assert_eq!(
-            e.get("record"),
-            Some(&parse(stored).unwrap()),
-            "the event carries the stored record"
-        );
         assert!(json.contains(r#"["gtag","js",{"$now":1}],["gtag","config","G-DIFFOCOM0",{"allow_google_signals":false,"allow_ad_personalization_signals":false}],["load","google-analytics","https://www.googletagmanager.com/gtag/js?id=G-DIFFOCOM0"]"#), "{json}");
         assert!(
             json.contains(r#"["fbq","consent","revoke"],["fbq","set","autoConfig",false,"100000000000002"],["fbq","init","100000000000002"],["fbq","consent","grant"]"#),
@@ -917,70 +890,6 @@ mod tests {
 
     fn builtin(site: Site) -> Option<SiteConfig> {
         SiteConfig::builtin(site).ok()
-    }
-
-    /// Every page that is a first visit gets, from `first_visits`, exactly
-    /// what `start` would return for it, at any time; no other page is one.
-    #[test]
-    fn first_visits_are_what_start_returns() {
-        let all = first_visits(builtin);
-        assert_eq!(all.len(), FIRST_VISITS);
-        let default = |site: Site| builtin(site).unwrap().default_lang;
-        let mut seen = [false; FIRST_VISITS];
-        let stored = r#"{"version":1}"#;
-        let checked = checked(r#"{"googleAnalytics": "G-REAL1234"}"#);
-        for hostname in [
-            "www.diffo.fi",
-            "diffosolutions.com.localhost",
-            "DIFFO.SE.",
-            "example.org",
-            "",
-        ] {
-            for site_attr in [None, Some("diffo.se"), Some("diffo.com")] {
-                for lang_attr in [None, Some("sv"), Some("de"), Some("en-GB"), Some("fi")] {
-                    for html_lang in [None, Some("fi-FI"), Some("")] {
-                        for browser_langs in ["", "en-US,en", "de,sv-SE", ",,"] {
-                            for gpc in [false, true] {
-                                let page = Page {
-                                    hostname,
-                                    site_attr,
-                                    lang_attr,
-                                    html_lang,
-                                    browser_langs,
-                                    gpc,
-                                    ..Page::default()
-                                };
-                                let effects = start(&page, NOW).1;
-                                assert_eq!(effects, start(&page, Timestamp(5)).1, "{page:?}");
-                                match first_visit(&page, default) {
-                                    Some(i) => {
-                                        assert_eq!(effects, all[i], "{page:?}");
-                                        seen[i] = true;
-                                    }
-                                    None => assert!(effects.starts_with(r#"{"error":"#), "{page:?}: {effects}"),
-                                }
-                                for other in [
-                                    Page {
-                                        stored: Some(stored),
-                                        ..page.clone()
-                                    },
-                                    Page {
-                                        config: Some(&checked),
-                                        ..page.clone()
-                                    },
-                                ] {
-                                    assert_eq!(first_visit(&other, default), None);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        assert!(seen.iter().all(|s| *s), "every first visit is reachable");
-        for effects in &all {
-            assert!(effects.contains(r#""html":"<section class=\"dc-banner\""#), "{effects}");
-        }
     }
 
     /// The text of a JSON object nested in `json` under `key`.

@@ -87,10 +87,9 @@ pub enum Focus {
 pub struct Effects {
     /// Tracker gate commands, in order.
     pub commands: Vec<Command>,
-    /// A new stored record to write under the storage key.
+    /// A decision was made: the new record to write under the storage key
+    /// (and to announce, with `diffo-consent:change`).
     pub store: Option<String>,
-    /// A decision was made: dispatch `diffo-consent:change`.
-    pub changed: bool,
     /// The dialog's markup changed: render [`Session::markup`] again.
     pub render: bool,
     /// A switch changed the draft: set every switch of the settings layer
@@ -110,7 +109,6 @@ impl Effects {
         Effects {
             commands: Vec::new(),
             store: None,
-            changed: false,
             render: false,
             switches: false,
             focus: Focus::Keep,
@@ -345,7 +343,6 @@ impl Session {
         Effects {
             commands,
             store,
-            changed: true,
             render: true,
             switches: false,
             focus: if was_open { Focus::Restore } else { Focus::Keep },
@@ -479,7 +476,7 @@ mod tests {
             "the Consent Mode default, forgetting refused cookies, placeholders for embeds"
         );
         assert!(e.refresh);
-        assert!(e.store.is_none() && !e.changed && e.render);
+        assert!(e.store.is_none() && e.render);
         assert_eq!(e.focus, Focus::Dialog);
         assert_eq!(s.lang(), Lang::Fi);
     }
@@ -498,10 +495,7 @@ mod tests {
         ] {
             let e = s.handle(action, LATER, RANDOM);
             let only_views = e.commands.iter().all(|c| matches!(c, Command::Embeds(_)));
-            assert!(
-                e.store.is_none() && !e.changed && only_views,
-                "{action:?} decided: {e:?}"
-            );
+            assert!(e.store.is_none() && only_views, "{action:?} decided: {e:?}");
             assert!(s.record().is_none());
         }
         // Back on the first layer, which does not go away without a choice.
@@ -512,7 +506,7 @@ mod tests {
     fn accept_all_stores_and_loads_everything_once() {
         let (mut s, _, _) = start(None);
         let e = s.handle(Action::AcceptAll, LATER, RANDOM);
-        assert!(e.changed && e.render);
+        assert!(e.store.is_some() && e.render);
         assert_eq!(e.focus, Focus::Restore);
         assert_eq!(loads(&e).len(), 5, "gtag, fbevents, three social plugins: {e:?}");
         let stored = e.store.expect("stored");

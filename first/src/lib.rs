@@ -11,27 +11,38 @@
 //! negotiated as the banner module would), the edge carries out its effects,
 //! and the banner module, once here, takes over the page view.
 //!
-//! The interface is two plain wasm functions: `input(len)` returns where to
-//! write `len` bytes, and `choose(len)` reads them and returns the index of
+//! It also makes a first decision's values: a click on accept all or reject
+//! all on an early banner is carried out from a template computed at build
+//! time too (`first::first_decisions`), into which the edge puts the consent
+//! id and the two times that `decide` writes (`first::decision_values`).
+//!
+//! The interface is three plain wasm functions: `input(len)` returns where to
+//! write `len` bytes, `choose(len)` reads them and returns the index of
 //! the first visit, or -1 when the page is not one (the edge then waits for
-//! the banner module). It allocates nothing, so it carries no allocator. The input is the page's facts, each on its own line:
-//! `location.hostname`, the script tag's `data-site` and `data-lang`, the
-//! page's `<html lang>`, `navigator.languages` joined with commas, and `1`
-//! when the browser sends Global Privacy Control; an empty line is absent.
-//! The edge asks only when nothing is stored and there is no `data-config`.
+//! the banner module), and `decide(visit, now)` reads 16 random bytes as
+//! input and returns where the values are. It allocates nothing, so it
+//! carries no allocator. The input of `choose` is the page's facts in the
+//! format every module reads (`protocol::Page::read`). The edge asks only
+//! when nothing is stored and there is no `data-config`.
 
 #![cfg_attr(target_arch = "wasm32", no_std)]
 // `no_mangle` exports are what make these functions callable from JavaScript.
 #![allow(unsafe_code)]
 
 use diffo_consent_core::config::Site;
+use diffo_consent_core::first::{decision_values, first_visit, FIRST_VISITS, VALUES_LEN};
 use diffo_consent_core::lang::Lang;
-use diffo_consent_core::protocol::{first_visit, Page};
+use diffo_consent_core::protocol::Page;
+use diffo_consent_core::time::Timestamp;
 
 /// The built-in configs' default languages, written by `../build.rs`: one
 /// byte per site in the order of `Site::ALL`, the language's index in
 /// `Lang::ALL`.
 const DEFAULT_LANGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default-langs"));
+
+/// The built-in configs' consent lifetimes in months, one byte per site in
+/// the order of `Site::ALL`, written by `../build.rs`.
+const LIFETIMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lifetimes"));
 
 fn default_lang(site: Site) -> Lang {
     let at = Site::ALL.iter().position(|s| *s == site).unwrap_or(0);
@@ -41,26 +52,23 @@ fn default_lang(site: Site) -> Lang {
 
 /// The index of the first visit the page described by `input` is (see the
 /// module docs), or -1.
-// A closure pattern rather than `'\n'`: the `char` searcher's fast path
-// brings panicking (hence formatting) code into this module.
-#[allow(clippy::manual_pattern_char_comparison)]
 pub fn choose(input: &[u8]) -> i32 {
     let Ok(text) = core::str::from_utf8(input) else {
         return -1;
     };
-    let mut lines = text.split(|c| c == '\n');
-    let mut next = || lines.next().filter(|line| !line.is_empty());
-    let page = Page {
-        hostname: next().unwrap_or(""),
-        site_attr: next(),
-        lang_attr: next(),
-        html_lang: next(),
-        browser_langs: next().unwrap_or(""),
-        gpc: next() == Some("1"),
-        config: None,
-        stored: None,
-    };
-    first_visit(&page, default_lang).map_or(-1, |i| i as i32)
+    first_visit(&Page::read(text), default_lang).map_or(-1, |i| i as i32)
+}
+
+/// The texts that a decision on first visit `visit` made at `now` (ms since
+/// the epoch, `Date.now()`) with `random` puts into its template
+/// (`first::decision_values`), or `None` for no first visit.
+pub fn decide(visit: i32, now: f64, random: [u8; 16]) -> Option<[u8; VALUES_LEN]> {
+    let visit = usize::try_from(visit).ok().filter(|v| *v < FIRST_VISITS)?;
+    let per_site = FIRST_VISITS / Site::ALL.len();
+    let lifetime = LIFETIMES.get(visit / per_site).copied()?;
+    // As the banner module reads `Date.now()`: anything else is the epoch.
+    let now = Timestamp(if now.is_finite() && now > 0.0 { now as u64 } else { 0 });
+    Some(decision_values(now, random, u32::from(lifetime)))
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -105,6 +113,11 @@ mod exports {
         INPUT.0.get().cast()
     }
 
+    struct Output(UnsafeCell<[u8; super::VALUES_LEN]>);
+    // SAFETY: as for `Input`.
+    unsafe impl Sync for Output {}
+    static OUTPUT: Output = Output(UnsafeCell::new([0; super::VALUES_LEN]));
+
     /// The first visit the input describes, or -1.
     #[no_mangle]
     pub extern "C" fn choose(len: usize) -> i32 {
@@ -114,6 +127,27 @@ mod exports {
         match input.get(..len) {
             Some(input) => super::choose(input),
             None => -1,
+        }
+    }
+
+    /// Writes the texts of a decision on first visit `visit` at `now`, from
+    /// the 16 random bytes the edge wrote as input (see `super::decide`),
+    /// and returns where they are (`VALUES_LEN` bytes), or null.
+    #[no_mangle]
+    pub extern "C" fn decide(visit: i32, now: f64) -> *const u8 {
+        // SAFETY: as in `choose`; the output is read by JavaScript only
+        // after this call returns.
+        let (input, output) = unsafe { (&*INPUT.0.get(), &mut *OUTPUT.0.get()) };
+        let mut random = [0u8; 16];
+        for (to, from) in random.iter_mut().zip(input.iter()) {
+            *to = *from;
+        }
+        match super::decide(visit, now, random) {
+            Some(values) => {
+                *output = values;
+                output.as_ptr()
+            }
+            None => core::ptr::null(),
         }
     }
 }
@@ -128,6 +162,25 @@ mod tests {
         for site in Site::ALL {
             assert_eq!(default_lang(site), SiteConfig::builtin(site).unwrap().default_lang);
         }
+    }
+
+    #[test]
+    fn decides_with_the_builtin_lifetimes() {
+        use diffo_consent_core::first::decision_values;
+        for (i, site) in Site::ALL.into_iter().enumerate() {
+            let lifetime = SiteConfig::builtin(site).unwrap().lifetime_months;
+            let now = Timestamp(1_795_420_800_000);
+            assert_eq!(
+                decide((i * 6 + 5) as i32, 1_795_420_800_000.0, [7; 16]),
+                Some(decision_values(now, [7; 16], lifetime))
+            );
+        }
+        assert_eq!(decide(18, 1.0, [0; 16]), None);
+        assert_eq!(decide(-1, 1.0, [0; 16]), None);
+        assert_eq!(
+            decide(0, f64::NAN, [0; 16]),
+            Some(decision_values(Timestamp(0), [0; 16], 12))
+        );
     }
 
     #[test]
