@@ -36,9 +36,10 @@
 //   https_proxy (both http://) for GIO's libproxy resolver; no_proxy=127.0.0.1
 //   keeps WebKitWebDriver's own automation connection (MiniBrowser connects
 //   to 127.0.0.1:<port>, and with the proxy it went into it) out of the
-//   proxy. The demo pages are on *.localhost names, which the proxy
-//   resolves: WebKitGTK, which does not resolve *.localhost itself, never
-//   needs to, so /etc/hosts is not touched.
+//   proxy (so a page's request to 127.0.0.1 itself would not be recorded;
+//   the tests use none). The demo pages are on *.localhost names, which the
+//   proxy resolves: WebKitGTK, which does not resolve *.localhost itself,
+//   never needs to, so /etc/hosts is not touched.
 
 import http from 'node:http';
 import net from 'node:net';
