@@ -224,11 +224,22 @@
         else if (c[0] === 'activate') activate(c[1]);
         else if (c[0] === 'forget') forget(c[1]);
         else if (c[0] === 'embeds') showEmbeds(c[1]);
-        else if (c[0] === 'reload') location.reload();
+        else if (c[0] === 'reload') reload();
       } catch (e) {
         console.error(PREFIX + 'a tracker command failed', e);
       }
     }
+  }
+
+  // Firefox gives a frame back the last address it had when the page
+  // reloads, whatever the markup says: an embed shown before a withdrawal
+  // would load again after it (tests/engines/). A frame removed first has
+  // nothing to give back; the reloaded page decides on it afresh.
+  function reload() {
+    embeds.forEach(function (e) {
+      if (e.frame && e.el.getAttribute('src')) e.el.remove();
+    });
+    location.reload();
   }
 
   function load(service, src) {

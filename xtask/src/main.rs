@@ -53,7 +53,9 @@ fn main() -> ExitCode {
         Some("size") => tools::ensure_build_tools()
             .and_then(|_| bundle::build())
             .and_then(|b| size::report(&b)),
-        Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_test_tools()),
+        Some("setup") => tools::ensure_build_tools()
+            .and_then(|_| tools::ensure_test_tools())
+            .and_then(|_| tools::ensure_engine_tools()),
         Some("test") => test::all(),
         Some("audit") => return audit(&args[1..]),
         Some("bench") => return bench::run(&args[1..]),

@@ -6,7 +6,14 @@
 //! 4. the release bundle against the size budget;
 //! 5. end-to-end tests in headless Chromium (`node --test tests/e2e/`)
 //!    against the demo server, with every non-loopback request intercepted;
-//!    they leave screenshots of the dialog and the dashboard in tests/e2e/artifacts/screenshots/.
+//!    they leave screenshots of the dialog and the dashboard in tests/e2e/artifacts/screenshots/;
+//! 6. the core flows in Firefox (firefox-esr, geckodriver) and WebKit
+//!    (WebKitGTK's MiniBrowser under Xvfb, WebKitWebDriver), driven over
+//!    WebDriver with selenium-webdriver (`node --test tests/engines/`), against
+//!    the same demo server, every request recorded by a proxy in the tests'
+//!    harness: on each site, the banner's language, nothing third-party before
+//!    a decision, accept all and reject all with their return visits, the
+//!    settings, a withdrawal, and the wasm module missing.
 
 use crate::{bundle, consent_log, root, run_with, serve, size, tools};
 use std::process::Command;
@@ -16,6 +23,7 @@ pub fn all() -> Result<(), String> {
     let started = std::time::Instant::now();
     tools::ensure_build_tools()?;
     tools::ensure_test_tools()?;
+    tools::ensure_engine_tools()?;
 
     stage("format and lints");
     cmd("cargo fmt --all -- --check")?;
@@ -49,19 +57,24 @@ pub fn all() -> Result<(), String> {
     serve::proxy_consent_log(log.addr);
     eprintln!("demo server on 127.0.0.1:{port}, consent log on {}", log.addr);
     let e2e = root().join("tests/e2e");
-    let mut files: Vec<String> = std::fs::read_dir(&e2e)
-        .map_err(|e| format!("{}: {e}", e2e.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    files.sort();
-    run_with(
-        command("node --test --test-concurrency=1 --test-reporter=spec")
-            .args(&files)
-            .env("DIFFO_PORT", port.to_string())
-            .env("DIFFO_LOG_PORT", log.addr.port().to_string()),
-    )?;
+    let node_tests = |files: Vec<String>| {
+        run_with(
+            command("node --test --test-concurrency=1 --test-reporter=spec")
+                .args(&files)
+                .env("DIFFO_PORT", port.to_string())
+                .env("DIFFO_LOG_PORT", log.addr.port().to_string()),
+        )
+    };
+    node_tests(test_files(&e2e)?)?;
+
+    // After the Chromium stage, whose consent-log test wants a fresh log.
+    stage("core flows in Firefox and WebKit");
+    let engines = std::time::Instant::now();
+    node_tests(test_files(&root().join("tests/engines"))?)?;
+    eprintln!(
+        "core flows in Firefox and WebKit: {:.0} s",
+        engines.elapsed().as_secs_f64()
+    );
 
     let shots = e2e.join("artifacts/screenshots");
     let count = std::fs::read_dir(&shots).map(|d| d.count()).unwrap_or(0);
@@ -71,6 +84,18 @@ pub fn all() -> Result<(), String> {
     );
     println!("all tests passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The `*.test.mjs` files of a folder, sorted.
+fn test_files(dir: &std::path::Path) -> Result<Vec<String>, String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// A command from a line of words (no quoting: the lines here need none).

@@ -1,7 +1,10 @@
 //! Installs what the build and the tests need, when it is missing: the wasm
 //! target, `wasm-bindgen-cli` at exactly the version in `Cargo.lock`, the npm
 //! tools in `package-lock.json` (binaryen's `wasm-opt`, terser,
-//! playwright-core), and Debian's Chromium and ChromeDriver.
+//! playwright-core, selenium-webdriver), Debian's Chromium and ChromeDriver,
+//! and for the core flows in Firefox and WebKit Debian's firefox-esr,
+//! WebKitGTK's WebDriver (with its MiniBrowser) and Xvfb, and geckodriver
+//! (`cargo install`).
 
 use crate::{root, run};
 use std::process::Command;
@@ -15,21 +18,47 @@ pub fn ensure_build_tools() -> Result<(), String> {
 
 /// Chromium and ChromeDriver for the browser tests.
 pub fn ensure_test_tools() -> Result<(), String> {
-    let missing: Vec<&str> = [
+    apt_install(&[
         ("/usr/bin/chromium", "chromium"),
         ("/usr/bin/chromedriver", "chromium-driver"),
-    ]
-    .into_iter()
-    .filter(|(path, _)| !std::path::Path::new(path).exists())
-    .map(|(_, package)| package)
-    .collect();
+    ])
+}
+
+/// The geckodriver that `cargo install` builds when there is none.
+const GECKODRIVER: &str = "0.37.0";
+
+/// Firefox ESR and geckodriver, WebKitGTK's WebDriver and MiniBrowser, and
+/// Xvfb for it: the core flows in Firefox and WebKit (`tests/engines/`).
+pub fn ensure_engine_tools() -> Result<(), String> {
+    apt_install(&[
+        ("/usr/bin/firefox-esr", "firefox-esr"),
+        ("/usr/bin/WebKitWebDriver", "webkit2gtk-driver"),
+        // Part of libwebkit2gtk-4.1-0, which webkit2gtk-driver pulls in.
+        (
+            "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+            "webkit2gtk-driver",
+        ),
+        ("/usr/bin/Xvfb", "xvfb"),
+    ])?;
+    ensure_geckodriver()
+}
+
+/// Installs the Debian packages of the files that are missing, as root;
+/// otherwise says which command would.
+fn apt_install(files: &[(&str, &'static str)]) -> Result<(), String> {
+    let mut missing: Vec<&str> = Vec::new();
+    for &(path, package) in files {
+        if !std::path::Path::new(path).exists() && !missing.contains(&package) {
+            missing.push(package);
+        }
+    }
     if missing.is_empty() {
         return Ok(());
     }
     let is_root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
     if !is_root {
         return Err(format!(
-            "the browser tests need Debian's {0}; install them with `sudo apt-get install -y {0}`",
+            "the browser tests need Debian's {0}; install them with `sudo apt-get install -y --no-install-recommends {0}`",
             missing.join(" ")
         ));
     }
@@ -37,6 +66,21 @@ pub fn ensure_test_tools() -> Result<(), String> {
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
     args.extend(&missing);
     run_env("apt-get", &args, &[("DEBIAN_FRONTEND", "noninteractive")])
+}
+
+/// geckodriver, which Debian does not package: on the PATH, or in
+/// `~/.cargo/bin` (where `cargo install` puts it, and where the tests look
+/// too).
+fn ensure_geckodriver() -> Result<(), String> {
+    let in_cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo")))
+        .is_some_and(|cargo| cargo.join("bin/geckodriver").is_file());
+    if in_cargo_bin || output("geckodriver", &["--version"]).is_some() {
+        return Ok(());
+    }
+    eprintln!("geckodriver is needed for the Firefox tests; installing {GECKODRIVER} (cargo install), this takes a few minutes");
+    run("cargo", &["install", "geckodriver", "--version", GECKODRIVER])
 }
 
 fn run_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
