@@ -83,7 +83,9 @@
 //   visibility check, i.e. after the layout that check forces), and gone
 //   from navigation. Theirs, clicked in its first faded frame, reverses its
 //   fade from there (the browser shortens a reversed transition to the part
-//   already run), so it is gone within a frame or two.
+//   already run), so it is gone in about as long as its fade had run: a
+//   frame or two at 1x CPU (opacity 0.05 when clicked), more at 4x, where
+//   its first frame can come well into the fade (opacity up to 0.6).
 // - Bytes of each stage, counted from the network: the Resource Timing
 //   entries of the page (collected once nothing is left loading, so that
 //   every request started is there), each file of the banner's own (ours:
@@ -133,11 +135,10 @@ const CONFIG_PATH = '/bench/config.json';
 const CONFIG = '{"revision": 2}';
 
 // Each variant's name, its first layer's root element and its "accept all"
-// button in it. (How each stores the choice: see returnVisit.)
-// The button that opens the settings and the settings layer are what the
-// visit of stage (c) uses; `stored` is where each keeps the decision (ours:
-// the localStorage key of our record, filled in from core/src/record.rs;
-// theirs: its cookie).
+// button in it; the button that opens the settings and the settings layer,
+// which stage (c)'s visit uses; the URL prefix of its own files; and where
+// it keeps the decision (ours: the localStorage key of our record, filled in
+// from core/src/record.rs; theirs: its cookie).
 const VARIANTS = {
   ours: {
     name: 'diffo-consent',
@@ -1005,9 +1006,9 @@ const METRICS = [
   { id: 'return1x', short: 'return visit gtag.js, 1x', label: 'return visit: gtag.js starts, 1x CPU', unit: MS, of: (s) => s.return1x.map((x) => x.gtagStart), floor: 'return1x', target: 'floor' },
   { id: 'return4x', short: 'return visit gtag.js, 4x', label: 'return visit: gtag.js starts, 4x CPU', unit: MS, of: (s) => s.return4x.map((x) => x.gtagStart), floor: 'return4x', target: 'floor' },
   { id: 'brotli', short: 'first-layer download (size budget)', label: 'first-layer download, brotli -q 11 (the size budget\'s measure)', unit: BYTES, of: (s, size) => [size.total.brotli], target: 'brotliBytes' },
-  { id: 'bytesVisible', short: '(a) bytes by banner visible', label: '(a) bytes of its files requested by the banner visible, 1x and 4x', unit: BYTES, of: (s) => [...s.click1x, ...s.click4x].map((x) => x.bytesVisible), target: 'none' },
-  { id: 'bytesClicked', short: '(b) bytes by click taken effect', label: '(b) the same, by a click in the first visible frame taken effect', unit: BYTES, of: (s) => [...s.click1x, ...s.click4x].map((x) => x.bytesClicked), target: 'clickBytes' },
-  { id: 'bytesAll', short: '(c) bytes a visit can fetch', label: '(c) every file of its a visit can fetch (settings opened, embed, declaration, data-config)', unit: BYTES, of: (s) => s.full.map((x) => x.bytes), target: 'allBytes' },
+  { id: 'bytesVisible', short: '(a) bytes by banner visible', label: '(a) bytes of its own files requested by the banner visible (brotli -q 11; 1x and 4x)', unit: BYTES, of: (s) => [...s.click1x, ...s.click4x].map((x) => x.bytesVisible), target: 'none' },
+  { id: 'bytesClicked', short: '(b) bytes by click taken effect', label: '(b) the same, by "accept all" in the first visible frame taken effect', unit: BYTES, of: (s) => [...s.click1x, ...s.click4x].map((x) => x.bytesClicked), target: 'clickBytes' },
+  { id: 'bytesAll', short: '(c) bytes a visit can fetch', label: '(c) the same, over a visit that needs everything (settings opened, embed, declaration, data-config)', unit: BYTES, of: (s) => s.full.map((x) => x.bytes), target: 'allBytes' },
 ];
 
 function evaluate(samples, size) {
@@ -1126,7 +1127,8 @@ function stagesText(samples, meta) {
     return `${name}: (a) ${sets(clicks, 'pathsVisible')}; (b) ${sets(clicks, 'pathsClicked')}; (c) ${sets(samples[name].full, 'paths')}`;
   };
   const unfetched = meta.ourBuiltFiles.filter((p) => !samples.ours.full.some((x) => x.paths.includes(p)));
-  return `Files in each stage's bytes (each counted once, at the size the server sends it with brotli -q 11): ${side('ours')}; ${side('theirs')}. ` +
+  const served = Object.entries(meta.served).map(([p, n]) => `${basename(p)} ${group(n)} B`).join(', ');
+  return `Files in each stage's bytes (each counted once, at the size the server sends it with brotli -q 11: ${served}): ${side('ours')}; ${side('theirs')}. ` +
     `Built files of ours that stage (c)'s visit did not fetch: ${unfetched.map((p) => basename(p)).join(', ') || 'none'}.`;
 }
 
