@@ -78,10 +78,13 @@
 //   "visible" (so a fade-out counts until its last frame with an opacity
 //   above 0, as a fade-in counts from its first) AND the decision is stored:
 //   ours, our record under its localStorage key (core/src/record.rs); theirs,
-//   its cookie cc_cookie. Reported: click → gone (the frame's timestamp
-//   minus performance.now() at the click, which is after the probe's
-//   visibility check, i.e. after the layout that check forces), and gone
-//   from navigation. Theirs, clicked in its first faded frame, reverses its
+//   its cookie cc_cookie. Reported: click → gone (the gone frame's
+//   timestamp minus performance.now() at the click, which is after the
+//   probe's visibility check, i.e. after the layout that check forces), and
+//   gone from navigation. As for "visible", a frame is timed at its start: a
+//   task run after it began and before its callbacks (ours takes its banner
+//   down in a task) shows in that frame, while a transition (theirs) is
+//   sampled at that start. Theirs, clicked in its first faded frame, reverses its
 //   fade from there (the browser shortens a reversed transition to the part
 //   already run), so it is gone in about as long as its fade had run: a
 //   frame or two at 1x CPU (opacity 0.05 when clicked), more at 4x, where
@@ -94,10 +97,15 @@
 //   accounting; the harness notes any encodedBodySize that differs). The
 //   size budget's measure (the Rust brotli crate) differs from node's by a
 //   few bytes. A request counts from its startTime, finished or not, so a
-//   fetch in flight cannot lower a figure. (a) requests started by the frame
-//   in which the banner is visible; (b) by the frame in which the click above
-//   has taken effect ("gone"); both over every click load at 1x and 4x,
-//   judged on the most any load requested. (c) everything a visit can need:
+//   fetch in flight cannot lower a figure. (a) requests started by the
+//   frame in which the banner is visible; (b) by the frame in which the click
+//   above has taken effect ("gone"); "by" a frame is by its callback, i.e.
+//   including tasks run after the frame began and before it was drawn; both
+//   over every click load at 1x and 4x, judged on the most any load
+//   requested. (Ours, in the task that takes its banner down, moves focus to
+//   its reopen control, which starts loading its extra module: (b) counts
+//   it.) What the click loads fetched by the time nothing was left loading
+//   is shown too, without a target. (c) everything a visit can need:
 //   a visit that opens the settings from the banner on a page with a gated
 //   embed, a cookie declaration and a data-config (ours-full: the page of
 //   /ours/ plus those; for theirs, which has neither embeds nor a
@@ -485,7 +493,7 @@ async function stubThirdParties(cdp, seen) {
  * banner is not visible any more and the decision is in `stored`. */
 function probe({ selector, other, click, stored }) {
   if (window.top !== window) return;
-  const bench = (window.__bench = { insertedAt: null, visibleAt: null, otherBanner: false, clickAt: null, goneAt: null, clicked: false });
+  const bench = (window.__bench = { insertedAt: null, visibleAt: null, visibleSeenAt: null, otherBanner: false, clickAt: null, goneAt: null, goneSeenAt: null, clicked: false });
 
   // The element, in the document or in an open shadow root of one of
   // <body>'s children (where our banner lives).
@@ -523,6 +531,10 @@ function probe({ selector, other, click, stored }) {
     if (el && bench.insertedAt === null) bench.insertedAt = ts;
     if (el && visible(el)) {
       bench.visibleAt = ts;
+      // The frame's timestamp is when it began; its callbacks run later,
+      // after any task run meanwhile: what that started precedes this
+      // frame's paint too, and stage (a) counts it.
+      bench.visibleSeenAt = performance.now();
       bench.otherBanner = !!find(other);
       bench.text = el.textContent.replace(/\s+/g, ' ').trim().slice(0, 80);
       shown(ts);
@@ -551,6 +563,7 @@ function probe({ selector, other, click, stored }) {
     const el = find(selector);
     if ((!el || !visible(el)) && isStored()) {
       bench.goneAt = ts;
+      bench.goneSeenAt = performance.now();
       gone(ts);
       return;
     }
@@ -577,9 +590,11 @@ function probe({ selector, other, click, stored }) {
     return {
       insertedAt: bench.insertedAt,
       visibleAt: bench.visibleAt,
+      visibleSeenAt: bench.visibleSeenAt,
       clicked: bench.clicked,
       clickAt: bench.clickAt,
       goneAt: bench.goneAt,
+      goneSeenAt: bench.goneSeenAt,
       otherBanner: bench.otherBanner,
       text: bench.text,
       longTasks: longTasks.map((e) => ({ start: e.startTime, duration: e.duration })),
@@ -784,8 +799,9 @@ async function clickVisit(browser, run, variant, throttle) {
     if (data.otherBanner) throw new HarnessError(`${variant}, ${what}: the other variant's banner was on the page`);
     checkEncoded(run, variant, data.resources, run.notes);
     missingFromTiming(run, variant, data.resources, run.hits.slice(hitsBefore), what);
-    const visible = stageBytes(run, variant, data.resources, data.visibleAt);
-    const clicked = stageBytes(run, variant, data.resources, data.goneAt);
+    const visible = stageBytes(run, variant, data.resources, data.visibleSeenAt);
+    const clicked = stageBytes(run, variant, data.resources, data.goneSeenAt);
+    const after = stageBytes(run, variant, data.resources);
     return {
       visibleAt: data.visibleAt,
       clickAt: data.clickAt,
@@ -795,6 +811,8 @@ async function clickVisit(browser, run, variant, throttle) {
       pathsVisible: visible.paths,
       bytesClicked: clicked.bytes,
       pathsClicked: clicked.paths,
+      bytesAfter: after.bytes, // by the time nothing was left loading after the click
+      pathsAfter: after.paths,
       resources: data.resources,
     };
   } finally {
@@ -1124,7 +1142,8 @@ function stagesText(samples, meta) {
   };
   const side = (name) => {
     const clicks = [...samples[name].click1x, ...samples[name].click4x];
-    return `${name}: (a) ${sets(clicks, 'pathsVisible')}; (b) ${sets(clicks, 'pathsClicked')}; (c) ${sets(samples[name].full, 'paths')}`;
+    return `${name}: (a) ${sets(clicks, 'pathsVisible')}; (b) ${sets(clicks, 'pathsClicked')}; (c) ${sets(samples[name].full, 'paths')}; ` +
+      `and by the time nothing was left loading after the click, ${sets(clicks, 'pathsAfter')} (${cell(summary(clicks.map((x) => x.bytesAfter)), BYTES)})`;
   };
   const unfetched = meta.ourBuiltFiles.filter((p) => !samples.ours.full.some((x) => x.paths.includes(p)));
   const served = Object.entries(meta.served).map(([p, n]) => `${basename(p)} ${group(n)} B`).join(', ');
