@@ -1228,6 +1228,7 @@ function printTables(results, size, samples, meta) {
       console.log(`${pad(name, 30)} ${lpad(r.raw, 9)} ${lpad(r.gzip, 9)} ${lpad(r.brotli, 11)}  (${kib(r.raw)} / ${kib(r.gzip)} / ${kib(r.brotli)})`);
     }
   }
+  console.log(`\nSeconds spent per kind of load: ${Object.entries(meta.spentSeconds).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}.`);
   const b = size.ours.total.brotli;
   console.log(`${b <= TARGETS.brotliBytes ? 'ok    ' : 'MISSED'} ours brotli total ${group(b)} B (${kib(b)}) ≤ ${group(TARGETS.brotliBytes)} B (${kib(TARGETS.brotliBytes)})`);
   if (meta.notes.length) console.log(`\nnotes:\n${meta.notes.map((n) => `  ${n}`).join('\n')}`);
@@ -1276,18 +1277,26 @@ async function bench(args) {
     // Stage (c) once: which files a visit can fetch does not vary.
     samples.ours.full.push(await fullVisit(browser, run, 'ours-full'));
     samples.theirs.full.push(await fullVisit(browser, run, 'theirs'));
+    // Seconds spent per kind of load, to keep the run time in view.
+    const spent = (meta.spentSeconds = {});
+    const timed = async (kind, load) => {
+      const t = Date.now();
+      const result = await load();
+      spent[kind] = (spent[kind] || 0) + (Date.now() - t) / 1000;
+      return result;
+    };
     for (let i = 0; i < args.runs; i++) {
       const order = i % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours'];
-      for (const variant of order) samples[variant].first1x.push(await firstVisit(browser, run, variant, 1));
-      for (const variant of order) samples[variant].first4x.push(await firstVisit(browser, run, variant, THROTTLE));
-      for (const variant of order) samples[variant].click1x.push(await clickVisit(browser, run, variant, 1));
-      for (const variant of order) samples[variant].click4x.push(await clickVisit(browser, run, variant, THROTTLE));
-      for (const variant of order) samples[variant].return1x.push(await returnVisit(browser, run, variant, 1, key));
-      for (const variant of order) samples[variant].return4x.push(await returnVisit(browser, run, variant, THROTTLE, key));
-      samples.none.first4x.push(await baselineVisit(browser, run, THROTTLE));
+      for (const variant of order) samples[variant].first1x.push(await timed('first', () => firstVisit(browser, run, variant, 1)));
+      for (const variant of order) samples[variant].first4x.push(await timed('first', () => firstVisit(browser, run, variant, THROTTLE)));
+      for (const variant of order) samples[variant].click1x.push(await timed('click', () => clickVisit(browser, run, variant, 1)));
+      for (const variant of order) samples[variant].click4x.push(await timed('click', () => clickVisit(browser, run, variant, THROTTLE)));
+      for (const variant of order) samples[variant].return1x.push(await timed('return', () => returnVisit(browser, run, variant, 1, key)));
+      for (const variant of order) samples[variant].return4x.push(await timed('return', () => returnVisit(browser, run, variant, THROTTLE, key)));
+      samples.none.first4x.push(await timed('baseline', () => baselineVisit(browser, run, THROTTLE)));
       for (const floor of ['floor', 'floor-inline']) {
-        samples[floor].return1x.push(await floorVisit(browser, run, floor, 1));
-        samples[floor].return4x.push(await floorVisit(browser, run, floor, THROTTLE));
+        samples[floor].return1x.push(await timed('floors', () => floorVisit(browser, run, floor, 1)));
+        samples[floor].return4x.push(await timed('floors', () => floorVisit(browser, run, floor, THROTTLE)));
       }
       const last = (v, k, f) => Math.round(samples[v][k].at(-1)[f]);
       console.error(

@@ -14,7 +14,8 @@ use diffo_consent_core::json::ObjectWriter;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
-/// Iterations when `--runs` is not given: about four minutes on two cores.
+/// Iterations when `--runs` is not given: about six minutes on two cores (the
+/// click loads add a fifth of a run).
 const DEFAULT_RUNS: u32 = 15;
 
 /// Runs the bench and exits with its status.
