@@ -84,11 +84,11 @@
 //   gone from navigation. As for "visible", a frame is timed at its start: a
 //   task run after it began and before its callbacks (ours takes its banner
 //   down in a task) shows in that frame, while a transition (theirs) is
-//   sampled at that start. Theirs, clicked in its first faded frame, reverses its
-//   fade from there (the browser shortens a reversed transition to the part
-//   already run), so it is gone in about as long as its fade had run: a
-//   frame or two at 1x CPU (opacity 0.05 when clicked), more at 4x, where
-//   its first frame can come well into the fade (opacity up to 0.6).
+//   sampled at that start. Theirs, clicked in its first faded frame,
+//   reverses its fade from there (the browser shortens a reversed transition
+//   to the part already run), so it is gone in about as long as its fade had
+//   run: a frame or two at 1x CPU (opacity 0.05 when clicked), more at 4x,
+//   where its first frame can come well into the fade (opacity up to 0.6).
 // - Bytes of each stage, counted from the network: the Resource Timing
 //   entries of the page (collected once nothing is left loading, so that
 //   every request started is there), each file of the banner's own (ours:
@@ -111,9 +111,9 @@
 //   /ours/ plus those; for theirs, which has neither embeds nor a
 //   declaration, its own page), with every file of the banner's fetched by
 //   the time nothing is left loading, once each (one such visit per variant
-//   and bench: which files it fetches does not vary); the harness lists the built
-//   files of ours that this visit did not fetch (none today: consent.js,
-//   consent.wasm, consent-extra.wasm). The consent log's beacons (uploads to
+//   and bench: which files it fetches does not vary); the harness lists the
+//   built files of ours that this visit did not fetch (none today: it
+//   fetches consent.js, consent.wasm, consent-extra.wasm). The consent log's beacons (uploads to
 //   /consent-log/, answered 204 with no body) are not files and not counted.
 // - The floors of the return visit: the same page with a few bytes of
 //   script that insert gtag.js the moment they run, on the second visit,
