@@ -1,7 +1,9 @@
 //! `cargo xtask bench [--runs N]`: builds the banner, then runs
 //! `tools/bench.mjs`, which loads it side by side with vanilla-cookieconsent
 //! 3.1.0 in headless Chromium (time to a visible banner at 1x and 4x CPU,
-//! blocking time, layout shift, a return visitor's gtag.js, bytes) and writes
+//! blocking time, layout shift, "accept all" pressed in the first visible
+//! frame until the banner is gone and the choice stored, a return visitor's
+//! gtag.js, the bytes fetched by each stage of a visit) and writes
 //! `target/bench/bench.md` and `bench.json`. The bytes of both banners are
 //! weighed here, by the size budget's own measure (`size::measure`), and
 //! handed over in `target/bench/sizes.json`. The exit status is the harness's:
@@ -12,7 +14,8 @@ use diffo_consent_core::json::ObjectWriter;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
-/// Iterations when `--runs` is not given: about four minutes on two cores.
+/// Iterations when `--runs` is not given: about six minutes on two cores (the
+/// click loads add a fifth of a run).
 const DEFAULT_RUNS: u32 = 15;
 
 /// Runs the bench and exits with its status.
