@@ -176,7 +176,7 @@ const TARGETS = {
   floorRatio: 1.1, // return visit's gtag.js, ours/the deferred floor
   tbtMs: 30,
   cls: 0,
-  brotliBytes: 12 * 1024, // first-layer download, by the size budget's measure
+  brotliBytes: 13 * 1024 + 512, // consent.js: the banner and its first decisions, by the size budget's measure
   clickBytes: 13_824, // stage (b): 13.5 KiB
   allBytes: 24_576, // stage (c): 24 KiB
 };
@@ -1023,7 +1023,7 @@ const METRICS = [
   { id: 'cls', short: 'layout shift, 1x and 4x', label: 'layout shift (CLS), 1x and 4x', unit: '', of: (s) => [...s.first1x, ...s.first4x].map((x) => x.cls), target: 'cls' },
   { id: 'return1x', short: 'return visit gtag.js, 1x', label: 'return visit: gtag.js starts, 1x CPU', unit: MS, of: (s) => s.return1x.map((x) => x.gtagStart), floor: 'return1x', target: 'floor' },
   { id: 'return4x', short: 'return visit gtag.js, 4x', label: 'return visit: gtag.js starts, 4x CPU', unit: MS, of: (s) => s.return4x.map((x) => x.gtagStart), floor: 'return4x', target: 'floor' },
-  { id: 'brotli', short: 'first-layer download (size budget)', label: 'first-layer download, brotli -q 11 (the size budget\'s measure)', unit: BYTES, of: (s, size) => [size.total.brotli], target: 'brotliBytes' },
+  { id: 'brotli', short: 'consent.js (size budget)', label: 'consent.js, the banner and its first decisions, brotli -q 11 (the size budget\'s measure)', unit: BYTES, of: (s, size) => [size.total.brotli], target: 'brotliBytes' },
   { id: 'bytesVisible', short: '(a) bytes by banner visible', label: '(a) bytes of its own files requested by the banner visible (brotli -q 11; 1x and 4x)', unit: BYTES, of: (s) => [...s.click1x, ...s.click4x].map((x) => x.bytesVisible), target: 'none' },
   { id: 'bytesClicked', short: '(b) bytes by click taken effect', label: '(b) the same, by "accept all" in the first visible frame taken effect', unit: BYTES, of: (s) => [...s.click1x, ...s.click4x].map((x) => x.bytesClicked), target: 'clickBytes' },
   { id: 'bytesAll', short: '(c) bytes a visit can fetch', label: '(c) the same, over a visit that needs everything (settings opened, embed, declaration, data-config)', unit: BYTES, of: (s) => s.full.map((x) => x.bytes), target: 'allBytes' },

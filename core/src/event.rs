@@ -19,13 +19,13 @@
 //! config's policy revision. The time is the service's, never the browser's,
 //! and nothing identifies the visitor beyond the random consent id.
 
+use crate::action::Action;
 use crate::category::Category;
 use crate::config::SiteConfig;
 use crate::consent::Consent;
 use crate::json::ObjectWriter;
 use crate::lang::Lang;
 use crate::prelude::*;
-use crate::session::Action;
 
 /// The payload's format version. Any change to the fields bumps it, with a
 /// fixture of the old form in `core/tests/fixtures/`.

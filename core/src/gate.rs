@@ -10,9 +10,10 @@
 //! the Meta Pixel is initialised with consent revoked and then granted.
 
 use crate::category::Category;
-use crate::config::SiteConfig;
+use crate::config::{Site, SiteConfig};
 use crate::consent::Consent;
 use crate::lang::Lang;
+use crate::model::EmbedModel;
 use crate::prelude::*;
 use crate::service::{Integration, Service};
 
@@ -66,7 +67,7 @@ pub enum Command {
     Forget(Consent),
     /// Show the page's gated embeds the given consent allows, and
     /// placeholders for the others (see [`crate::embed`]).
-    Embeds(Consent),
+    Embeds(EmbedModel),
     /// Reload the page: something that ran is no longer allowed, and running
     /// code cannot be unloaded.
     Reload,
@@ -145,8 +146,15 @@ fn data_layer_event(config: &SiteConfig, allowed: Consent) -> Command {
 
 /// The commands for a page view with no decision (yet): the declared
 /// cookies of everything optional go, and embeds show placeholders.
-pub fn undecided() -> Vec<Command> {
-    vec![Command::Forget(Consent::NONE), Command::Embeds(Consent::NONE)]
+pub fn undecided(site: Site, lang: Lang) -> Vec<Command> {
+    vec![
+        Command::Forget(Consent::NONE),
+        Command::Embeds(EmbedModel {
+            site,
+            lang,
+            consent: Consent::NONE,
+        }),
+    ]
 }
 
 /// The commands that take the page from `ran` (what already ran in this
@@ -182,7 +190,11 @@ pub fn transition(config: &SiteConfig, ran: Consent, allowed: Consent, lang: Lan
         }
     }
     out.push(Command::Forget(allowed));
-    out.push(Command::Embeds(allowed));
+    out.push(Command::Embeds(EmbedModel {
+        site: config.site,
+        lang,
+        consent: allowed,
+    }));
     if reload {
         out.push(Command::Reload);
     }
@@ -340,7 +352,7 @@ mod tests {
                 Command::ActivatePageScripts(_) => "page scripts".to_string(),
                 Command::Push(arg) => format!("push {}", describe_args(std::slice::from_ref(arg))),
                 Command::Forget(c) => format!("forget {}", c.token()),
-                Command::Embeds(c) => format!("embeds {}", c.token()),
+                Command::Embeds(m) => format!("embeds {}", m.consent.token()),
                 Command::Reload => "reload".to_string(),
             })
             .collect()

@@ -58,7 +58,7 @@ impl Lang {
     }
 }
 
-/// Everything the glue knows about which language a visitor wants, in order
+/// Everything the edge knows about which language a visitor wants, in order
 /// of precedence.
 #[derive(Clone, Debug, Default)]
 pub struct LangHints<'a> {

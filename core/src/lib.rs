@@ -4,8 +4,9 @@
 //! record and its stored format, whether a stored decision still holds, which
 //! scripts may run, the site configs, language choice, the compiled texts and
 //! the dialog's markup, and the session that ties them together. Time,
-//! randomness and the page are passed in by the browser glue (the crate at
-//! the workspace root), so all of it is tested on the host with `cargo test`.
+//! randomness and the page are passed in by the edge (`www/consent.js`,
+//! through the three wasm crates: the workspace root, `first/` and
+//! `extra/`), so all of it is tested on the host with `cargo test`.
 #![deny(missing_docs)]
 // No standard library: the wasm module then carries no formatting or
 // unwinding machinery. Host tests link std as usual.
@@ -23,6 +24,7 @@ mod prelude {
     pub use alloc::vec::Vec;
 }
 
+pub mod action;
 pub mod api;
 pub mod category;
 pub mod check;
@@ -37,6 +39,7 @@ pub mod gate;
 pub mod id;
 pub mod json;
 pub mod lang;
+pub mod model;
 pub mod num;
 pub mod protocol;
 pub mod record;

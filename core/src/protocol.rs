@@ -36,6 +36,7 @@
 //! first layer from view models through [`details`], and checks a
 //! `data-config` (`config::parse_settings`).
 
+use crate::action::{Action, Focus};
 use crate::api::parse_consent;
 use crate::category::Category;
 use crate::config::{Site, SiteConfig};
@@ -44,9 +45,10 @@ use crate::event::Source;
 use crate::gate::{page_script, Arg, Command, PageScript};
 use crate::json::{write_str, ObjectWriter};
 use crate::lang::{Lang, LangHints};
+use crate::model::{EmbedElement, Model};
 use crate::num;
 use crate::prelude::*;
-use crate::session::{Action, Effects, Focus, Layer, Session};
+use crate::session::{Effects, Level, Session, Show, Switches};
 use crate::time::Timestamp;
 
 /// What the edge read from the page before starting.
@@ -124,16 +126,15 @@ pub fn start(
                 site_default: None,
                 browser: page.browser_langs,
             };
-            let (session, effects, report) = Session::start(config, page.stored, now, hints, page.gpc);
-            let log = report.map(|reason| {
+            let (session, mut effects, report) = Session::start(config, page.stored, now, hints, page.gpc);
+            effects.log.extend(report.map(|reason| {
                 if reason.is_damage() {
-                    ("warn", [&reason.message(), "; asking again"].concat())
+                    (Level::Warn, [&reason.message(), "; asking again"].concat())
                 } else {
-                    ("info", [&reason.message(), "; asking"].concat())
+                    (Level::Info, [&reason.message(), "; asking"].concat())
                 }
-            });
-            let json = encode(&effects, &session, log.as_slice());
-            (Some(session), json)
+            }));
+            (Some(session), encode(&effects))
         }
         Err(message) => (None, error(&message)),
     }
@@ -228,10 +229,7 @@ pub fn act(session: &mut Session, action: &str, now: Timestamp, random: [u8; 16]
         _ => (Source::Dialog, action),
     };
     match parse_action(action, session.config()) {
-        Ok(action) => {
-            let effects = session.handle_from(action, source, now, random);
-            encode(&effects, session, &[])
-        }
+        Ok(action) => encode(&session.handle_from(action, source, now, random)),
         Err(message) => error(&message),
     }
 }
@@ -283,31 +281,9 @@ pub fn forget(
     w.finish()
 }
 
-/// The settings layer's view model, for the extra module (see [`details`]).
-fn settings_model(session: &Session) -> String {
-    let view = session.settings_view();
-    ObjectWriter::new()
-        .str("view", "settings")
-        .str("site", view.config.site.domain())
-        .str("lang", view.lang.code())
-        .str("draft", &view.draft.token())
-        .bool("gpc", view.gpc)
-        .bool("policyChanged", view.policy_changed)
-        .str("id", view.id.unwrap_or_default())
-        .finish()
-}
-
 /// The `data-consent-declaration` view model, for the extra module.
 pub fn declaration_model(session: &Session) -> String {
-    let mut w = ObjectWriter::new();
-    w.str("view", "declaration")
-        .str("site", session.config().site.domain())
-        .str("lang", session.lang().code());
-    match session.record() {
-        Some(r) => w.str("record", &r.to_json()),
-        None => w.raw("record", "null"),
-    };
-    w.finish()
+    session.declaration_model().write()
 }
 
 /// Renders a view model of this module into markup: the work of
@@ -331,40 +307,33 @@ pub fn details(
     config: Option<&[u8]>,
     builtin: impl Fn(Site) -> Option<SiteConfig>,
 ) -> Result<String, String> {
-    use crate::json::{parse, Value};
-    let value = parse(model).map_err(|e| e.message())?;
-    let text = |key: &str| match value.get(key) {
-        Some(Value::Str(s)) => Ok(s.as_str()),
-        _ => Err(["the view model has no `", key, "`"].concat()),
+    let model = Model::read(model)?;
+    let site = match &model {
+        Model::Settings(m, _) => m.site,
+        Model::Declaration(m, _) => m.site,
+        Model::Declared(site, _) => *site,
+        Model::Embed(m, _) => m.site,
     };
-    let consent = |key: &str| {
-        text(key).and_then(|t| {
-            Consent::from_token(t).ok_or_else(|| ["the view model's `", key, "` is not a consent"].concat())
-        })
-    };
-    let flag = |key: &str| matches!(value.get(key), Some(Value::Bool(true)));
-    let lang = Lang::from_code(text("lang")?).ok_or("the view model has no language")?;
-    let site = Site::from_hostname(text("site")?).ok_or("the view model names no site")?;
     let mut site_config = builtin(site).ok_or("the built-in config cannot be read")?;
     if let Some(bytes) = config {
         site_config
             .apply_wire(bytes)
             .ok_or("the checked config cannot be read")?;
     }
-    match text("view")? {
-        "settings" => Ok(crate::view::settings(&crate::view::SettingsView {
+    match model {
+        Model::Settings(m, receipt) => Ok(crate::view::settings(&crate::view::SettingsView {
             config: &site_config,
-            lang,
-            draft: consent("draft")?,
-            gpc: flag("gpc"),
-            policy_changed: flag("policyChanged"),
-            id: text("id").ok().filter(|id| !id.is_empty()),
-            receipt: text("receipt").ok(),
+            lang: m.lang,
+            draft: m.draft,
+            gpc: m.gpc,
+            policy_changed: m.policy_changed,
+            id: m.id.as_deref(),
+            receipt: receipt.as_deref(),
         })),
-        "declaration" => {
-            let record = match value.get("record") {
-                Some(Value::Str(text)) => Some(crate::record::parse_stored(text).map_err(|e| e.message())?),
-                _ => None,
+        Model::Declaration(m, receipt) => {
+            let record = match &m.record {
+                Some(text) => Some(crate::record::parse_stored(text).map_err(|e| e.message())?),
+                None => None,
             };
             let resolved = record.as_ref().map(|r| {
                 let allowed = Consent::of_record(r.categories, r.services.as_deref(), &site_config.services);
@@ -372,23 +341,13 @@ pub fn details(
             });
             Ok(crate::view::declaration(
                 &site_config,
-                lang,
+                m.lang,
                 resolved,
-                text("receipt").ok(),
+                receipt.as_deref(),
             ))
         }
-        "declared" => Ok(declared(&site_config)),
-        "embed" => {
-            let element = EmbedElement {
-                kind: text("kind")?,
-                attr: text("attr")?,
-                src: text("src")?,
-                service: text("service")?,
-                company: text("company")?,
-            };
-            Ok(embed(&site_config, lang, &element, consent("consent")?))
-        }
-        view => Err(["unknown view \"", view, "\""].concat()),
+        Model::Declared(..) => Ok(declared(&site_config)),
+        Model::Embed(m, element) => Ok(embed(&site_config, m.lang, &element, m.consent)),
     }
 }
 
@@ -415,35 +374,21 @@ pub fn declared(config: &SiteConfig) -> String {
     array(&entries)
 }
 
-/// A gated embed as the edge found it in the page.
-struct EmbedElement<'a> {
-    /// `frame` or `plugin`.
-    kind: &'a str,
-    /// Its `data-consent` (a frame) or `data-consent-embed` (a plugin).
-    attr: &'a str,
-    /// A frame's `data-src`.
-    src: &'a str,
-    /// Its `data-consent-service`, or empty.
-    service: &'a str,
-    /// Its `data-consent-company`, or empty.
-    company: &'a str,
-}
-
-fn embed(config: &SiteConfig, lang: Lang, element: &EmbedElement<'_>, allowed: Consent) -> String {
+fn embed(config: &SiteConfig, lang: Lang, element: &EmbedElement, allowed: Consent) -> String {
     use crate::embed::{frame, plugin, Embed, Verdict};
     fn optional(s: &str) -> Option<&str> {
         (!s.is_empty()).then_some(s)
     }
-    let verdict = match element.kind {
+    let verdict = match element.kind.as_str() {
         "frame" => frame(
-            element.attr,
-            element.src,
-            optional(element.service),
-            optional(element.company),
+            &element.attr,
+            &element.src,
+            optional(&element.service),
+            optional(&element.company),
             config,
             allowed,
         ),
-        _ => plugin(element.attr, config, allowed, lang),
+        _ => plugin(&element.attr, config, allowed, lang),
     };
     let load = |embed: &Embed| match embed {
         Embed::Frame { src } => ObjectWriter::new().str("src", src).finish(),
@@ -486,12 +431,11 @@ pub fn judge(session: &Session, attr: &str, consent: &str) -> String {
     }
 }
 
-/// The settings layer's switches for `draft`: each category's state and
-/// each service's.
-fn switches(config: &SiteConfig, draft: Consent) -> String {
+/// The settings layer's switches as JSON.
+fn switches(switches: &Switches) -> String {
     let mut categories = ObjectWriter::new();
-    for c in Category::OPTIONAL {
-        let state = match draft.switch(&config.services, c) {
+    for (c, state) in &switches.categories {
+        let state = match state {
             Switch::On => "on",
             Switch::Off => "off",
             Switch::Mixed => "mixed",
@@ -499,8 +443,8 @@ fn switches(config: &SiteConfig, draft: Consent) -> String {
         categories.str(c.key(), state);
     }
     let mut services = ObjectWriter::new();
-    for (i, s) in config.services.iter().enumerate() {
-        services.bool(&s.id, draft.allows_service(i));
+    for (id, on) in &switches.services {
+        services.bool(id, *on);
     }
     ObjectWriter::new()
         .raw("category", &categories.finish())
@@ -509,12 +453,19 @@ fn switches(config: &SiteConfig, draft: Consent) -> String {
 }
 
 /// The effects as the JSON object described in the module docs.
-pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> String {
+pub fn encode(effects: &Effects) -> String {
     let mut w = ObjectWriter::new();
-    if !log.is_empty() {
-        let lines: Vec<String> = log
+    if !effects.log.is_empty() {
+        let lines: Vec<String> = effects
+            .log
             .iter()
-            .map(|(level, text)| array(&[quoted(level), quoted(text)]))
+            .map(|(level, text)| {
+                let level = match level {
+                    Level::Info => "info",
+                    Level::Warn => "warn",
+                };
+                array(&[quoted(level), quoted(text)])
+            })
             .collect();
         w.raw("log", &array(&lines));
     }
@@ -524,12 +475,11 @@ pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> S
     if let Some(payload) = &effects.report {
         w.str("report", payload);
     }
-    if effects.render {
-        if let Layer::Settings { .. } = session.layer() {
-            w.raw("details", &settings_model(session));
-        } else {
-            w.str("html", &session.markup());
-        }
+    if let Some(show) = &effects.show {
+        match show {
+            Show::Settings(model) => w.raw("details", &model.write()),
+            Show::Markup(html) => w.str("html", html),
+        };
         match effects.focus {
             Focus::Keep => {}
             Focus::Dialog => {
@@ -543,11 +493,11 @@ pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> S
             }
         }
     }
-    if effects.switches {
-        w.raw("switches", &switches(session.config(), session.draft()));
+    if let Some(states) = &effects.switches {
+        w.raw("switches", &switches(states));
     }
     if !effects.commands.is_empty() {
-        let commands: Vec<String> = effects.commands.iter().map(|c| command(c, session)).collect();
+        let commands: Vec<String> = effects.commands.iter().map(command).collect();
         w.raw("run", &array(&commands));
     }
     if effects.refresh {
@@ -556,7 +506,7 @@ pub fn encode(effects: &Effects, session: &Session, log: &[(&str, String)]) -> S
     w.finish()
 }
 
-fn command(c: &Command, session: &Session) -> String {
+fn command(c: &Command) -> String {
     match c {
         Command::Gtag(args) | Command::Fbq(args) => {
             let name = if matches!(c, Command::Gtag(_)) { "gtag" } else { "fbq" };
@@ -568,15 +518,7 @@ fn command(c: &Command, session: &Session) -> String {
         Command::ActivatePageScripts(allowed) => array(&[quoted("activate"), quoted(&allowed.token())]),
         Command::Push(object) => array(&[quoted("push"), arg(object)]),
         Command::Forget(allowed) => array(&[quoted("forget"), quoted(&allowed.token())]),
-        Command::Embeds(allowed) => {
-            let model = ObjectWriter::new()
-                .str("view", "embed")
-                .str("site", session.config().site.domain())
-                .str("lang", session.lang().code())
-                .str("consent", &allowed.token())
-                .finish();
-            array(&[quoted("embeds"), model])
-        }
+        Command::Embeds(model) => array(&[quoted("embeds"), model.write()]),
         Command::Reload => array(&[quoted("reload")]),
     }
 }

@@ -1,6 +1,6 @@
 //! One page view's consent state, and what each visitor action changes.
 //!
-//! [`Session`] is the banner's state machine. The glue creates it with what
+//! [`Session`] is the banner's state machine. The edge creates it with what
 //! it read from the page and storage, feeds it [`Action`]s (clicks, key
 //! presses, API calls) and carries out the [`Effects`] it returns: commands
 //! for the tracker gate, a record to store, whether to re-render the dialog
@@ -8,105 +8,90 @@
 //! the dialog (no consent from closing, the reopen control after a decision,
 //! the same id when a visitor changes their mind) is tested on the host.
 
+use crate::action::{Action, Focus, Layer};
 use crate::category::Category;
 use crate::config::SiteConfig;
-use crate::consent::Consent;
+use crate::consent::{Consent, Switch};
 use crate::event::{self, Source};
 use crate::gate::{self, Command};
 use crate::id::ConsentId;
 use crate::lang::{negotiate, Lang, LangHints};
+use crate::model::{DeclarationModel, EmbedModel, SettingsModel};
 use crate::prelude::*;
 use crate::record::{parse_stored, ConsentRecord};
 use crate::time::Timestamp;
 use crate::validity::{assess, AskReason, Verdict};
 
-/// Which part of the dialog is showing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Layer {
-    /// No dialog; the reopen control shows if there is a decision.
-    Hidden,
-    /// The first layer: short text and accept all, reject all, settings.
-    Banner,
-    /// The settings layer, a modal dialog. `over_banner` says whether closing
-    /// it goes back to the first layer (no decision yet) or hides the dialog.
-    Settings {
-        /// Opened from the first layer, before any decision.
-        over_banner: bool,
-    },
-}
-
-/// Something the visitor (or a script through the JavaScript API) did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Accept all.
-    AcceptAll,
-    /// Reject all.
-    RejectAll,
-    /// Save the switches of the settings layer.
-    Save,
-    /// `diffoConsent.set({...})`: decide exactly this.
-    Set(Consent),
-    /// `diffoConsent.withdraw()`: take back every optional category.
-    Withdraw,
-    /// Open the settings layer (settings button, reopen control,
-    /// `data-consent-open`, `diffoConsent.show()`).
-    OpenSettings,
-    /// Close the settings layer (close button, Escape). Never a decision.
-    Close,
-    /// A category switch changed: the category and all of its services.
-    Toggle(Category, bool),
-    /// A service's switch changed (the service's index in the config).
-    ToggleService(usize, bool),
-    /// The visitor picked a language.
-    SwitchLang(Lang),
-    /// "Always allow" on the placeholder of an embed of no known service:
-    /// allow its category too.
-    Allow(Category),
-    /// "Always allow" on a service's placeholder: allow that service too.
-    AllowService(usize),
-}
-
-/// Where keyboard focus should go after the glue re-renders.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Focus {
-    /// Leave it where it is.
-    Keep,
-    /// The open layer's dialog element, so its label is announced.
-    Dialog,
-    /// The language button for this language (after switching language).
-    LangButton(Lang),
-    /// If focus is inside the dialog that just closed: back to the page
-    /// element that had focus before it opened, or the reopen control if
-    /// there is none. If focus is elsewhere (a script called the API while
-    /// the visitor typed in the page), it stays there.
-    Restore,
-}
-
-/// What the glue must do after [`Session::start`] or [`Session::handle`].
+/// What the edge must do after [`Session::start`] or [`Session::handle`]:
+/// a complete value, which [`crate::protocol::encode`] writes as the
+/// effects object without asking the session anything.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Effects {
-    /// Tracker gate commands, in order.
-    pub commands: Vec<Command>,
+    /// Console lines: a start's word on what it found in storage.
+    pub log: Vec<(Level, String)>,
     /// A decision was made: the new record to write under the storage key
     /// (and to announce, with `diffo-consent:change`).
     pub store: Option<String>,
-    /// The dialog's markup changed: render [`Session::markup`] again.
-    pub render: bool,
-    /// A switch changed the draft: set every switch of the settings layer
-    /// to [`Session::draft`] (a category's switch turns all of its services').
-    pub switches: bool,
-    /// Where focus goes after rendering.
+    /// An event for the consent log (see [`crate::event`]).
+    pub report: Option<String>,
+    /// What the dialog shows now, if that changed.
+    pub show: Option<Show>,
+    /// Where focus goes after showing it.
     pub focus: Focus,
+    /// A switch changed the draft: every switch of the settings layer, as
+    /// the draft has it (a category's switch turns all of its services').
+    pub switches: Option<Switches>,
+    /// Tracker gate commands, in order.
+    pub commands: Vec<Command>,
     /// The page's own views of the consent (the `data-consent-declaration`
     /// tables, the embed placeholders) may have changed: render them again.
     pub refresh: bool,
-    /// An event for the consent log (see [`crate::event`]).
-    pub report: Option<String>,
 }
 
-impl Effects {
-    fn none() -> Effects {
-        Effects {
+/// A console line's level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// `console.info`.
+    Info,
+    /// `console.warn`.
+    Warn,
+}
+
+/// What the dialog shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Show {
+    /// The first layer or the reopen control (or nothing): markup.
+    Markup(String),
+    /// The settings layer, which the extra module renders from this model.
+    Settings(SettingsModel),
+}
+
+/// The settings layer's switches: each optional category's state, and each
+/// service's, in the config's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Switches {
+    /// Each optional category: on, off, or mixed.
+    pub categories: Vec<(Category, Switch)>,
+    /// Each service by id: on or off.
+    pub services: Vec<(String, bool)>,
+}
+
+/// What an action changed, before the session describes it as [`Effects`].
+struct Outcome {
+    commands: Vec<Command>,
+    store: Option<String>,
+    /// The dialog changed: show it again.
+    render: bool,
+    /// The draft changed: set the switches.
+    switches: bool,
+    focus: Focus,
+    refresh: bool,
+    report: Option<String>,
+}
+
+impl Outcome {
+    fn none() -> Outcome {
+        Outcome {
             commands: Vec::new(),
             store: None,
             render: false,
@@ -117,11 +102,11 @@ impl Effects {
         }
     }
 
-    fn render(focus: Focus) -> Effects {
-        Effects {
+    fn render(focus: Focus) -> Outcome {
+        Outcome {
             render: true,
             focus,
-            ..Effects::none()
+            ..Outcome::none()
         }
     }
 }
@@ -151,7 +136,7 @@ pub struct Session {
     policy_changed: bool,
 }
 
-/// What [`Session::start`] found in storage, for the glue's console message.
+/// What [`Session::start`] found in storage, for the edge's console message.
 pub type StartReport = Option<AskReason>;
 
 impl Session {
@@ -186,7 +171,7 @@ impl Session {
             gpc,
             policy_changed: false,
         };
-        let mut effects = Effects::render(Focus::Dialog);
+        let mut effects = Outcome::render(Focus::Dialog);
         effects.refresh = true;
         effects.commands = gate::on_load();
         let report = match verdict {
@@ -211,11 +196,12 @@ impl Session {
                     session.earlier = parsed.map(|r| (r.id, r.first_decision));
                 }
                 session.policy_changed = matches!(reason, AskReason::OlderRevision { .. });
-                effects.commands.extend(gate::undecided());
+                effects.commands.extend(gate::undecided(session.config.site, lang));
                 effects.report = Some(event::shown(&session.config, lang));
                 Some(reason)
             }
         };
+        let effects = session.describe(effects);
         (session, effects, report)
     }
 
@@ -228,6 +214,42 @@ impl Session {
     /// a cryptographic source) are used only when a first decision needs a
     /// new consent id.
     pub fn handle_from(&mut self, action: Action, source: Source, now: Timestamp, random: [u8; 16]) -> Effects {
+        let outcome = self.apply(action, source, now, random);
+        self.describe(outcome)
+    }
+
+    /// The effects of an outcome, described from the state it left.
+    fn describe(&self, outcome: Outcome) -> Effects {
+        let show = outcome.render.then(|| match self.layer {
+            Layer::Settings { .. } => Show::Settings(self.settings_model()),
+            _ => Show::Markup(self.markup()),
+        });
+        let switches = outcome.switches.then(|| Switches {
+            categories: Category::OPTIONAL
+                .iter()
+                .map(|&c| (c, self.draft.switch(&self.config.services, c)))
+                .collect(),
+            services: self
+                .config
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.clone(), self.draft.allows_service(i)))
+                .collect(),
+        });
+        Effects {
+            log: Vec::new(),
+            store: outcome.store,
+            report: outcome.report,
+            focus: if show.is_some() { outcome.focus } else { Focus::Keep },
+            show,
+            switches,
+            commands: outcome.commands,
+            refresh: outcome.refresh,
+        }
+    }
+
+    fn apply(&mut self, action: Action, source: Source, now: Timestamp, random: [u8; 16]) -> Outcome {
         let decide = |s: &mut Session, consent| s.decide(consent, action, source, now, random);
         let services = &self.config.services;
         match action {
@@ -249,47 +271,51 @@ impl Session {
             Action::Set(consent) => decide(self, consent),
             Action::OpenSettings => {
                 if matches!(self.layer, Layer::Settings { .. }) {
-                    return Effects::render(Focus::Dialog);
+                    return Outcome::render(Focus::Dialog);
                 }
                 self.draft = self.allowed;
                 self.layer = Layer::Settings {
                     over_banner: self.layer == Layer::Banner,
                 };
-                Effects::render(Focus::Dialog)
+                Outcome::render(Focus::Dialog)
             }
             Action::Close => match self.layer {
                 Layer::Settings { over_banner: true } => {
                     self.layer = Layer::Banner;
-                    Effects::render(Focus::Dialog)
+                    Outcome::render(Focus::Dialog)
                 }
                 Layer::Settings { over_banner: false } => {
                     self.layer = Layer::Hidden;
-                    Effects::render(Focus::Restore)
+                    Outcome::render(Focus::Restore)
                 }
                 // The first layer cannot be dismissed without a choice.
-                Layer::Banner | Layer::Hidden => Effects::none(),
+                Layer::Banner | Layer::Hidden => Outcome::none(),
             },
             Action::Toggle(category, on) => {
                 self.draft = self.draft.with_category(services, category, on);
-                Effects {
+                Outcome {
                     switches: true,
-                    ..Effects::none()
+                    ..Outcome::none()
                 }
             }
             Action::ToggleService(i, on) => {
                 self.draft = self.draft.with_service(services, i, on);
-                Effects {
+                Outcome {
                     switches: true,
-                    ..Effects::none()
+                    ..Outcome::none()
                 }
             }
             Action::SwitchLang(lang) => {
                 self.lang = lang;
                 self.chosen_lang = Some(lang);
-                let mut effects = Effects::render(Focus::LangButton(lang));
+                let mut effects = Outcome::render(Focus::LangButton(lang));
                 effects.refresh = true;
                 // The placeholders speak the new language too.
-                effects.commands.push(Command::Embeds(self.allowed));
+                effects.commands.push(Command::Embeds(EmbedModel {
+                    site: self.config.site,
+                    lang,
+                    consent: self.allowed,
+                }));
                 effects
             }
         }
@@ -302,7 +328,7 @@ impl Session {
         source: Source,
         now: Timestamp,
         random: [u8; 16],
-    ) -> Effects {
+    ) -> Outcome {
         let (id, first_decision) = match (&self.record, &self.earlier) {
             (Some(r), _) => (r.id.clone(), r.first_decision),
             (None, Some((id, first))) => (id.clone(), *first),
@@ -340,7 +366,7 @@ impl Session {
         self.draft = choices;
         let was_open = self.layer != Layer::Hidden;
         self.layer = Layer::Hidden;
-        Effects {
+        Outcome {
             commands,
             store,
             render: true,
@@ -396,6 +422,27 @@ impl Session {
     /// shows, which [`Session::settings_view`] describes.
     pub fn markup(&self) -> String {
         crate::view::render(self)
+    }
+
+    /// The settings layer's view model, for the extra module.
+    pub fn settings_model(&self) -> SettingsModel {
+        SettingsModel {
+            site: self.config.site,
+            lang: self.lang,
+            draft: self.draft,
+            gpc: self.gpc,
+            policy_changed: self.policy_changed,
+            id: self.record.as_ref().map(|r| String::from(r.id.as_str())),
+        }
+    }
+
+    /// The view model of a `data-consent-declaration` element.
+    pub fn declaration_model(&self) -> DeclarationModel {
+        DeclarationModel {
+            site: self.config.site,
+            lang: self.lang,
+            record: self.record.as_ref().map(ConsentRecord::to_json),
+        }
     }
 
     /// What the settings layer shows now.
@@ -472,11 +519,11 @@ mod tests {
         assert_eq!(s.layer(), Layer::Banner);
         assert_eq!(
             e.commands,
-            [gate::on_load(), gate::undecided()].concat(),
+            [gate::on_load(), gate::undecided(Site::DiffoFi, Lang::Fi)].concat(),
             "the Consent Mode default, forgetting refused cookies, placeholders for embeds"
         );
         assert!(e.refresh);
-        assert!(e.store.is_none() && e.render);
+        assert!(e.store.is_none() && e.show.is_some());
         assert_eq!(e.focus, Focus::Dialog);
         assert_eq!(s.lang(), Lang::Fi);
     }
@@ -506,7 +553,7 @@ mod tests {
     fn accept_all_stores_and_loads_everything_once() {
         let (mut s, _, _) = start(None);
         let e = s.handle(Action::AcceptAll, LATER, RANDOM);
-        assert!(e.store.is_some() && e.render);
+        assert!(e.store.is_some() && e.show.is_some());
         assert_eq!(e.focus, Focus::Restore);
         assert_eq!(loads(&e).len(), 5, "gtag, fbevents, three social plugins: {e:?}");
         let stored = e.store.expect("stored");
@@ -532,7 +579,7 @@ mod tests {
         s.handle(Action::Toggle(Marketing, true), LATER, RANDOM);
         s.handle(Action::Toggle(Social, true), LATER, RANDOM);
         let e = s.handle(Action::Toggle(Social, false), LATER, RANDOM);
-        assert!(e.switches, "the switches follow the draft");
+        assert!(e.switches.is_some(), "the switches follow the draft");
         let e = s.handle(Action::Save, LATER, RANDOM);
         assert_eq!(loads(&e), ["https://connect.facebook.net/en_US/fbevents.js"]);
         assert_eq!(s.allowed(), category(Marketing));
@@ -698,7 +745,11 @@ mod tests {
         assert!(!s.allowed().allows(Social));
         assert_eq!(s.record().unwrap().id, id);
         assert!(loads(&e).is_empty(), "YouTube has no script, only embeds: {e:?}");
-        assert!(e.commands.contains(&Command::Embeds(s.allowed())));
+        assert!(e.commands.contains(&Command::Embeds(EmbedModel {
+            site: Site::DiffoFi,
+            lang: s.lang(),
+            consent: s.allowed()
+        })));
         let e = s.handle(Action::Allow(Social), LATER, [4; 16]);
         assert!(s.allowed().allows(Social));
         assert_eq!(loads(&e).len(), 3, "the social plugins: {e:?}");

@@ -11,6 +11,7 @@
 //! All text passes through [`escape`]; the only other strings are fixed
 //! tags and attribute names.
 
+use crate::action::Layer;
 use crate::category::Category;
 use crate::config::SiteConfig;
 use crate::consent::{Consent, Switch};
@@ -21,7 +22,7 @@ use crate::num;
 use crate::prelude::*;
 use crate::record::ConsentRecord;
 use crate::service::Service;
-use crate::session::{Layer, Session};
+use crate::session::Session;
 use crate::texts::{banner::Msg as B, details::Msg as D, format, text, Message, Var};
 use crate::time::Timestamp;
 
@@ -711,9 +712,9 @@ fn reopen(h: &mut Html) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::Action;
     use crate::config::{Site, SiteConfig};
     use crate::lang::LangHints;
-    use crate::session::Action;
     use crate::time::Timestamp;
 
     fn session_on(site: Site, lang: Lang) -> Session {

@@ -1,12 +1,19 @@
-//! What a first-time visitor downloads to see the banner, in bytes: raw,
-//! `gzip -9` and `brotli -q 11`. Bytes are not noisy, so the test command
-//! checks them against the budget.
+//! What a first-time visitor downloads, in bytes: raw, `gzip -9` and
+//! `brotli -q 11`. Bytes are not noisy, so the test command checks them
+//! against the budgets: what it takes to see the banner and decide on its
+//! first layer (`consent.js` alone), and everything a visit can need.
 
 use crate::bundle::Bundle;
 use std::io::Write;
 
-/// The most a first-time visitor may download to see the banner, brotli -q 11.
-pub const BUDGET_BROTLI: usize = 12 * 1024;
+/// The most a first-time visitor may download to see the banner and accept
+/// or reject all on it, brotli -q 11: vanilla-cookieconsent's whole download.
+pub const BUDGET_BROTLI: usize = 13 * 1024 + 512;
+
+/// The target for everything a visit can need (the first layer, the
+/// settings, the declaration, placeholders, a `data-config` check), brotli
+/// -q 11. Reported, not yet enforced: the modules are far above it.
+pub const TARGET_ALL_BROTLI: usize = 24 * 1024;
 
 /// Sizes of one file.
 pub struct Sizes {
@@ -53,7 +60,7 @@ pub fn table(bundle: &Bundle) -> Result<usize, String> {
     println!("{:<14} {raw:>9} {gzip:>9} {brotli:>11}", "total");
     for (title, file) in [
         (
-            "loaded at the same time, for the buttons and return visits (the banner module):",
+            "loaded when the browser is idle or something needs it (the banner module: return visits, the settings, page scripts):",
             &bundle.banner,
         ),
         (
@@ -69,19 +76,29 @@ pub fn table(bundle: &Bundle) -> Result<usize, String> {
     Ok(brotli)
 }
 
-/// Prints the table and the budget verdict; fails over budget.
+/// Prints the table and the budget verdicts; fails over the first budget.
 pub fn report(bundle: &Bundle) -> Result<(), String> {
     let brotli = table(bundle)?;
     let kib = |n: usize| n as f64 / 1024.0;
+    let mut all = brotli;
+    for file in [&bundle.banner, &bundle.extra] {
+        all += measure(&std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?).brotli;
+    }
+    println!(
+        "\neverything a visit can need: {:.1} KiB of the {:.0} KiB target (brotli -q 11): {}",
+        kib(all),
+        kib(TARGET_ALL_BROTLI),
+        if all <= TARGET_ALL_BROTLI { "met" } else { "not met yet" }
+    );
     if brotli > BUDGET_BROTLI {
         return Err(format!(
-            "the banner weighs {:.1} KiB with brotli, over the budget of {:.0} KiB",
+            "the banner and its first decisions weigh {:.1} KiB with brotli, over the budget of {:.1} KiB",
             kib(brotli),
             kib(BUDGET_BROTLI)
         ));
     }
     println!(
-        "size budget: {:.1} KiB of {:.0} KiB (brotli -q 11): ok",
+        "size budget, to see the banner and decide on it: {:.1} KiB of {:.1} KiB (brotli -q 11): ok",
         kib(brotli),
         kib(BUDGET_BROTLI)
     );
