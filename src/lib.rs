@@ -1,5 +1,5 @@
 //! The wasm module behind `consent.js`: the pure core, exported to the
-//! JavaScript edge (`www/consent.js`) through four string functions.
+//! JavaScript edge (`www/edge/`) through four string functions.
 //!
 //! The edge reads the page, storage, the clock and the random source, passes
 //! them in, and carries out the JSON effects that come back (the format is

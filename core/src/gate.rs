@@ -1,7 +1,7 @@
 //! The tracker gate: what may run, in which order, for a given consent.
 //!
 //! Decisions are plain data here. [`on_load`] and [`transition`] return a list
-//! of [`Command`]s that the edge (`www/consent.js`) carries out literally, it
+//! of [`Command`]s that the edge (`www/edge/`) carries out literally, it
 //! being the only code that inserts scripts. So the rules that matter are
 //! tested here on the host: a service's scripts load only once the visitor
 //! allowed that service; Consent Mode signals come before any Google tag and

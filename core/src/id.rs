@@ -2,7 +2,7 @@
 //!
 //! The id links a visitor's decisions to each other (and, later, to the
 //! consent log) without saying anything about the visitor. The 16 random
-//! bytes come from the browser's `crypto.getRandomValues`, read by the edge (`www/consent.js`).
+//! bytes come from the browser's `crypto.getRandomValues`, read by the edge (`www/edge/`).
 
 use crate::prelude::*;
 use core::fmt;

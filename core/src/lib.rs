@@ -4,7 +4,7 @@
 //! record and its stored format, whether a stored decision still holds, which
 //! scripts may run, the site configs, language choice, the compiled texts and
 //! the dialog's markup, and the session that ties them together. Time,
-//! randomness and the page are passed in by the edge (`www/consent.js`,
+//! randomness and the page are passed in by the edge (`www/edge/`,
 //! through the three wasm crates: the workspace root, `first/` and
 //! `extra/`), so all of it is tested on the host with `cargo test`.
 #![deny(missing_docs)]

@@ -1,6 +1,6 @@
 //! The boundary between the wasm modules and their JavaScript edge.
 //!
-//! The edge (`www/consent.js`) does only what JavaScript must: it reads the
+//! The edge (`www/edge/`) does only what JavaScript must: it reads the
 //! page, storage, the clock and the random source, and it changes the page.
 //! Everything it learns goes in through [`start`], [`act`], [`judge`] and
 //! [`forget`] as plain strings; everything it must do comes back as one JSON

@@ -1,6 +1,6 @@
 //! Points in time as the consent record stores them.
 //!
-//! The core never reads a clock: the edge (`www/consent.js`) reads `Date.now()` and
+//! The core never reads a clock: the edge (`www/edge/`) reads `Date.now()` and
 //! passes a [`Timestamp`] in. Stored times are ISO 8601 strings in UTC with
 //! milliseconds (`2026-11-23T08:30:00.000Z`), the same text `Date.toISOString`
 //! writes, so a person reading the record in developer tools understands it.

@@ -1,6 +1,6 @@
 //! `consent-extra.wasm`: what the banner needs only sometimes.
 //!
-//! The edge (`www/consent.js`) loads this second module when a page first
+//! The edge (`www/edge/`) loads this second module when a page first
 //! needs it, so that the banner itself stays small:
 //!
 //! - **checking a `data-config`**: checking a JSON config takes more code

@@ -1,5 +1,5 @@
-//! Builds what a site serves under `/consent/`: `consent.js` (the edge in
-//! `www/consent.js` around the wasm-bindgen glue, with the stylesheet, the
+//! Builds what a site serves under `/consent/`: `consent.js` (the edge, the
+//! files of `www/edge/` concatenated, around the wasm-bindgen glue, with the stylesheet, the
 //! first visits' effects and `consent-first.wasm` inlined, minified by
 //! terser), `consent.wasm` (the release build of the root crate) and
 //! `consent-extra.wasm` (`extra/`: the config checker and the views beyond
@@ -69,6 +69,10 @@ pub fn build() -> Result<Bundle, String> {
                 "--target",
                 "no-modules",
                 "--no-typescript",
+                // Every browser the banner supports has TextEncoder.encodeInto
+                // (Safari since 14.1): no fallback code for one without it.
+                "--encode-into",
+                "always",
                 "--out-name",
                 "consent",
                 "--out-dir",
@@ -91,7 +95,7 @@ pub fn build() -> Result<Bundle, String> {
     )?;
 
     let glue = String::from_utf8(read(&gen.join("consent.js"))?).map_err(|e| e.to_string())?;
-    let edge = String::from_utf8(read(&root.join("www/consent.js"))?).map_err(|e| e.to_string())?;
+    let edge = edge_source()?;
     let css = String::from_utf8(read(&root.join("www/consent.css"))?).map_err(|e| e.to_string())?;
     let versioned = |name: &str, path: &std::path::Path| read(path).map(|b| format!("{name}?v={:016x}", fnv1a(&b)));
     let source = assemble(
@@ -180,6 +184,53 @@ fn js_strings(items: &[String]) -> String {
     out
 }
 
+/// The edge's files in `www/edge/`, in the order they are concatenated:
+/// `state.js` declares what the others share, and the statements that run
+/// at once (opening storage, the first visit, starting the banner module,
+/// `window.diffoConsent`) come in this order.
+const EDGE_FILES: [&str; 9] = [
+    "state.js",
+    "storage.js",
+    "modules.js",
+    "commands.js",
+    "page.js",
+    "dialog.js",
+    "effects.js",
+    "boot.js",
+    "api.js",
+];
+
+/// The edge: its files concatenated into one strict-mode function.
+fn edge_source() -> Result<String, String> {
+    let mut out = String::from(
+        "/*! diffo-consent | cookie consent and tracker gate for the Diffo sites */\n(function () {\n'use strict';\n",
+    );
+    for name in EDGE_FILES {
+        let path = root().join("www/edge").join(name);
+        out.push_str(&String::from_utf8(read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?);
+        out.push('\n');
+    }
+    out.push_str("})();\n");
+    Ok(out)
+}
+
+/// An array of JavaScript strings in which a string that came before is
+/// written as the number of its first place instead.
+fn js_strings_once(items: &[String]) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match items.iter().position(|other| other == item) {
+            Some(first) if first < i => out.push_str(&first.to_string()),
+            _ => write_str(&mut out, item),
+        }
+    }
+    out.push(']');
+    out
+}
+
 /// What goes into the edge's placeholders.
 struct Values<'a> {
     glue: &'a str,
@@ -205,11 +256,11 @@ fn assemble(edge: &str, values: &Values<'_>) -> Result<String, String> {
         ("'@EXTRA@'", js_string(values.extra_url)),
         ("'@FIRST_MODULE@'", values.first_module.to_string()),
         ("'@FIRST_VISITS@'", js_strings(values.first_visits)),
-        ("'@FIRST_DECISIONS@'", js_strings(values.first_decisions)),
+        ("'@FIRST_DECISIONS@'", js_strings_once(values.first_decisions)),
         ("/*@GLUE@*/", values.glue.to_string()),
     ] {
         if out.matches(placeholder).count() != 1 {
-            return Err(format!("www/consent.js must contain {placeholder} exactly once"));
+            return Err(format!("the edge (www/edge/) must contain {placeholder} exactly once"));
         }
         out = out.replacen(placeholder, &value, 1);
     }
@@ -298,6 +349,12 @@ mod tests {
     }
 
     #[test]
+    fn repeated_strings_are_written_once() {
+        let items = ["a", "b", "a", "a"].map(String::from);
+        assert_eq!(js_strings_once(&items), r#"["a","b",0,0]"#);
+    }
+
+    #[test]
     fn byte_strings_read_back_as_the_bytes() {
         let bytes: Vec<u8> = (0..=255u8).chain([0, b'7', 0, b'x', b'\'', b'\\']).collect();
         let literal = byte_string(&bytes);
@@ -328,7 +385,7 @@ mod tests {
 
     #[test]
     fn the_edge_source_has_every_placeholder() {
-        let edge = std::fs::read_to_string(root().join("www/consent.js")).unwrap();
+        let edge = edge_source().unwrap();
         assert!(assemble(&edge, &values(&[])).is_ok());
     }
 }
