@@ -31,6 +31,7 @@ pub mod check;
 pub mod config;
 pub mod consent;
 pub mod declaration;
+pub mod details;
 pub mod embed;
 pub mod event;
 pub mod first;

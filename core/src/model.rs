@@ -1,7 +1,7 @@
 //! The view models that cross the boundary: the banner module writes them,
 //! the edge passes them on (adding what only the page knows: the receipt's
 //! address, an embed element's attributes) and the extra module reads them
-//! and renders (see [`crate::protocol::details`]). Each model's writer and
+//! and renders (see [`crate::details::details`]). Each model's writer and
 //! reader are side by side, and the tests read back what is written.
 
 use crate::config::Site;

@@ -34,7 +34,7 @@ extern crate alloc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use diffo_consent_core::config::{parse_settings, Site, SiteConfig};
-use diffo_consent_core::{protocol, wire};
+use diffo_consent_core::{details, wire};
 
 fn answer(result: Result<Vec<u8>, String>) -> Vec<u8> {
     let (status, payload) = match result {
@@ -84,7 +84,7 @@ pub fn render(input: &[u8]) -> Vec<u8> {
         None => Err(String::from("the request is malformed")),
         Some((config, model)) => core::str::from_utf8(model)
             .map_err(|_| String::from("the view model is not UTF-8 text"))
-            .and_then(|model| protocol::details(model, (!config.is_empty()).then_some(config), builtin))
+            .and_then(|model| details::details(model, (!config.is_empty()).then_some(config), builtin))
             .map(String::into_bytes),
     })
 }
