@@ -14,16 +14,8 @@ import { answer, vendorOf } from '../../tools/vendor-stubs.mjs';
 export { launch, vendorOf };
 import assert from 'node:assert/strict';
 
-export const PORT = process.env.DIFFO_PORT;
-if (!PORT) throw new Error('DIFFO_PORT is not set; run these tests with `cargo xtask test`');
-
-export const SITES = {
-  'diffo.fi': { lang: 'fi', ga: 'G-DIFFOFI00', pixel: '100000000000001', fbLocale: 'fi_FI' },
-  'diffosolutions.com': { lang: 'en', ga: 'G-DIFFOCOM0', pixel: '100000000000002', fbLocale: 'en_US' },
-  'diffo.se': { lang: 'sv', ga: 'G-DIFFOSE00', pixel: '100000000000003', fbLocale: 'sv_SE' },
-};
-
-export const origin = (site) => `http://${site}.localhost:${PORT}`;
+import { PORT, SITES, origin, everything } from '../sites.mjs';
+export { PORT, SITES, origin, everything };
 
 
 
@@ -125,15 +117,6 @@ export const cookieNames = async (visitor) => (await visitor.context.cookies()).
 
 /** The exact third-party vendors requested so far, sorted. */
 export const requested = (visitor) => [...visitor.thirdParty].sort();
-
-/** Everything a site's "accept all" loads: the trackers, and on the demo
- * sites' front pages (`withVideo`) the embedded video. */
-export function everything(site, { withVideo = true } = {}) {
-  const s = SITES[site];
-  return [`gtag:${s.ga}`, 'fbevents', `fbsdk:${s.fbLocale}`, 'instagram', 'linkedin']
-    .concat(withVideo ? ['youtube'] : [])
-    .sort();
-}
 
 /** Waits until the settings layer shows (it is rendered by the extra module,
  * which loads when first needed). */

@@ -54,23 +54,8 @@ import { vendorOf } from '../../tools/vendor-stubs.mjs';
 
 export { assert, vendorOf };
 
-export const PORT = process.env.DIFFO_PORT;
-if (!PORT) throw new Error('DIFFO_PORT is not set; run these tests with `cargo xtask test`');
-
-/** As in tests/e2e/harness.mjs. */
-export const SITES = {
-  'diffo.fi': { lang: 'fi', ga: 'G-DIFFOFI00', pixel: '100000000000001', fbLocale: 'fi_FI' },
-  'diffosolutions.com': { lang: 'en', ga: 'G-DIFFOCOM0', pixel: '100000000000002', fbLocale: 'en_US' },
-  'diffo.se': { lang: 'sv', ga: 'G-DIFFOSE00', pixel: '100000000000003', fbLocale: 'sv_SE' },
-};
-
-export const origin = (site) => `http://${site}.localhost:${PORT}`;
-
-/** Everything a site's front page loads on "accept all" (as tests/e2e/harness.mjs's `everything`). */
-export function everything(site) {
-  const s = SITES[site];
-  return [`gtag:${s.ga}`, 'fbevents', `fbsdk:${s.fbLocale}`, 'instagram', 'linkedin', 'youtube'].sort();
-}
+import { PORT, SITES, origin, everything } from '../sites.mjs';
+export { PORT, SITES, origin, everything };
 
 /** The hosts of those vendors, as the browser asks the proxy for them. */
 export const HOSTS = {
