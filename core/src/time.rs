@@ -15,6 +15,20 @@ pub struct Timestamp(pub u64);
 const MS_PER_DAY: u64 = 86_400_000;
 
 impl Timestamp {
+    /// The time `Date.now()` gives the edge, a whole, positive number of
+    /// milliseconds; anything else (NaN, negative) becomes the epoch, which
+    /// no stored record can precede.
+    ///
+    /// ```
+    /// use diffo_consent_core::time::Timestamp;
+    /// assert_eq!(Timestamp::from_date_now(1_795_420_800_000.0), Timestamp(1_795_420_800_000));
+    /// assert_eq!(Timestamp::from_date_now(f64::NAN), Timestamp(0));
+    /// assert_eq!(Timestamp::from_date_now(-5.0), Timestamp(0));
+    /// ```
+    pub fn from_date_now(ms: f64) -> Timestamp {
+        Timestamp(if ms.is_finite() && ms > 0.0 { ms as u64 } else { 0 })
+    }
+
     /// Builds a timestamp from a calendar date and time in UTC, or `None` if
     /// any part is out of range. Years before 1970 or after 9999 are refused.
     pub fn from_parts(year: u32, month: u32, day: u32, hour: u32, min: u32, sec: u32, ms: u32) -> Option<Timestamp> {

@@ -66,9 +66,11 @@ pub fn decide(visit: i32, now: f64, random: [u8; 16]) -> Option<[u8; VALUES_LEN]
     let visit = usize::try_from(visit).ok().filter(|v| *v < FIRST_VISITS)?;
     let per_site = FIRST_VISITS / Site::ALL.len();
     let lifetime = LIFETIMES.get(visit / per_site).copied()?;
-    // As the banner module reads `Date.now()`: anything else is the epoch.
-    let now = Timestamp(if now.is_finite() && now > 0.0 { now as u64 } else { 0 });
-    Some(decision_values(now, random, u32::from(lifetime)))
+    Some(decision_values(
+        Timestamp::from_date_now(now),
+        random,
+        u32::from(lifetime),
+    ))
 }
 
 #[cfg(target_arch = "wasm32")]
