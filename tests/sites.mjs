@@ -21,3 +21,14 @@ export function everything(site, { withVideo = true } = {}) {
     .concat(withVideo ? ['youtube'] : [])
     .sort();
 }
+
+/** The built-in services, in the order of the dialog, by category. */
+export const SERVICES = {
+  analytics: ['google-analytics'],
+  marketing: ['meta-pixel'],
+  social: ['facebook', 'instagram', 'linkedin', 'youtube'],
+};
+
+/** The record's services for these categories: each of a category's on or off with it. */
+export const servicesOf = (categories) =>
+  Object.fromEntries(Object.entries(SERVICES).flatMap(([c, ids]) => ids.map((id) => [id, !!categories[c]])));

@@ -20,6 +20,7 @@ import {
   settingsShown,
   SITES,
 } from './harness.mjs';
+import { servicesOf } from '../sites.mjs';
 
 let browser;
 before(async () => {
@@ -29,16 +30,6 @@ after(() => browser.close());
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** The built-in services, in the order of the dialog, by category. */
-const SERVICES = {
-  analytics: ['google-analytics'],
-  marketing: ['meta-pixel'],
-  social: ['facebook', 'instagram', 'linkedin', 'youtube'],
-};
-
-/** The record's services for these categories: each of a category's on or off with it. */
-const servicesOf = (categories) =>
-  Object.fromEntries(Object.entries(SERVICES).flatMap(([c, ids]) => ids.map((id) => [id, !!categories[c]])));
 
 function checkRecord(record, categories, lang) {
   assert.equal(record.version, 2);

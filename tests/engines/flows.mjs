@@ -37,6 +37,7 @@ import {
   settingsShown,
   stored,
 } from './harness.mjs';
+import { servicesOf } from '../sites.mjs';
 
 const TEXTS = {
   fi: { title: 'Käytämme evästeitä', accept: 'Hyväksy kaikki', reject: 'Hylkää kaikki', settings: 'Asetukset' },
@@ -44,13 +45,6 @@ const TEXTS = {
   sv: { title: 'Vi använder kakor', accept: 'Godkänn alla', reject: 'Avvisa alla', settings: 'Inställningar' },
 };
 
-const SERVICES = {
-  analytics: ['google-analytics'],
-  marketing: ['meta-pixel'],
-  social: ['facebook', 'instagram', 'linkedin', 'youtube'],
-};
-const servicesOf = (categories) =>
-  Object.fromEntries(Object.entries(SERVICES).flatMap(([c, ids]) => ids.map((id) => [id, !!categories[c]])));
 
 /** How long a "nothing happens" waits for something that should not. */
 const QUIET = 700;
