@@ -1,11 +1,18 @@
 //! The wasm module behind `consent.js`: the pure core, exported to the
-//! JavaScript edge (`www/edge/`) through four string functions.
+//! JavaScript edge (`www/edge/`) through a few functions on text.
 //!
 //! The edge reads the page, storage, the clock and the random source, passes
 //! them in, and carries out the JSON effects that come back (the format is
 //! documented in `diffo_consent_core::protocol`). This crate holds the one
 //! session of the page view between calls and nothing else; it has no web
 //! dependencies, so its functions are tested on the host like the core.
+//!
+//! The exports are plain wasm functions, as the other two modules', so no
+//! generated glue is needed: `input(len)` returns where to write `len`
+//! bytes of input, a function works on them and returns where its answer
+//! is (0 for none), and `output_len()` gives the answer's length. The input
+//! is the call's text arguments as [`fields`]; a time is passed as a
+//! number.
 
 // The release module has no standard library, so it carries no formatting
 // or unwinding machinery; a panic (there should be none) traps. The `std`
@@ -19,7 +26,6 @@ use alloc::vec::Vec;
 use diffo_consent_core::config::{Site, SiteConfig};
 use diffo_consent_core::protocol::{self, Page};
 use diffo_consent_core::time::Timestamp;
-use wasm_bindgen::prelude::*;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[panic_handler]
@@ -91,7 +97,6 @@ pub fn first_decisions() -> Vec<String> {
 /// page's facts, one on each line (`protocol::Page::read`); `config` is what
 /// the config checker made of the `data-config` file; `stored` the text
 /// under the storage key; `now` is `Date.now()`.
-#[wasm_bindgen]
 pub fn start(facts: &str, config: Option<Vec<u8>>, stored: Option<String>, now: f64) -> String {
     let page = Page {
         config: config.as_deref(),
@@ -105,7 +110,6 @@ pub fn start(facts: &str, config: Option<Vec<u8>>, stored: Option<String>, now: 
 
 /// Applies one action (see `protocol::parse_action`) and returns its
 /// effects. `random` is 16 bytes from `crypto.getRandomValues`.
-#[wasm_bindgen]
 pub fn act(action: &str, now: f64, random: &[u8]) -> String {
     let mut bytes = [0u8; 16];
     for (to, from) in bytes.iter_mut().zip(random) {
@@ -118,7 +122,6 @@ pub fn act(action: &str, now: f64, random: &[u8]) -> String {
 }
 
 /// The decision in force as JSON text, or `undefined`.
-#[wasm_bindgen]
 pub fn record() -> Option<String> {
     slot::with(|s| s.as_ref().and_then(|s| s.record().map(|r| r.to_json())))
 }
@@ -126,7 +129,6 @@ pub fn record() -> Option<String> {
 /// Whether a page script with `data-consent="attr"` may run under the
 /// consent of an `activate` command: `"run"`, `"hold"`, or why it never
 /// will. Before the banner has started, nothing runs.
-#[wasm_bindgen]
 pub fn judge(attr: &str, consent: &str) -> String {
     slot::with(|s| match s.as_ref() {
         Some(s) => protocol::judge(s, attr, consent),
@@ -136,7 +138,6 @@ pub fn judge(attr: &str, consent: &str) -> String {
 
 /// What to delete for what the consent of a `forget` command refuses (see
 /// `protocol::forget`); the name lists are joined with newlines.
-#[wasm_bindgen]
 pub fn forget(hostname: &str, pathname: &str, consent: &str, cookies: &str, local: &str, session: &str) -> String {
     slot::with(|s| match s.as_ref() {
         Some(s) => protocol::forget(s, hostname, pathname, consent, cookies, local, session),
@@ -146,9 +147,138 @@ pub fn forget(hostname: &str, pathname: &str, consent: &str, cookies: &str, loca
 
 /// The view model of a `data-consent-declaration` element, which the
 /// extra module renders.
-#[wasm_bindgen]
 pub fn declaration() -> String {
     slot::with(|s| s.as_ref().map(protocol::declaration_model).unwrap_or_default())
+}
+
+/// The text arguments of a call, each as its length (four little-endian
+/// bytes; `u32::MAX` for an absent one) and its bytes. Missing or damaged
+/// fields are absent.
+pub fn fields<const N: usize>(input: &[u8]) -> [Option<&[u8]>; N] {
+    let mut out = [None; N];
+    let mut rest = input;
+    for field in out.iter_mut() {
+        let Some((len, tail)) = rest.split_first_chunk::<4>() else {
+            break;
+        };
+        let len = u32::from_le_bytes(*len);
+        rest = tail;
+        if len == u32::MAX {
+            continue;
+        }
+        let Some((bytes, tail)) = rest.split_at_checked(len as usize) else {
+            break;
+        };
+        *field = Some(bytes);
+        rest = tail;
+    }
+    out
+}
+
+/// A field as text (absent when it is not UTF-8).
+fn text(field: Option<&[u8]>) -> Option<&str> {
+    field.and_then(|bytes| core::str::from_utf8(bytes).ok())
+}
+
+/// [`start`] on its input as fields: the facts, the checked config and the
+/// stored text.
+pub fn start_call(input: &[u8], now: f64) -> Option<String> {
+    let [facts, config, stored] = fields(input);
+    Some(start(
+        text(facts).unwrap_or_default(),
+        config.map(Vec::from),
+        text(stored).map(String::from),
+        now,
+    ))
+}
+
+/// [`act`] on its input as fields: the action and the random bytes.
+pub fn act_call(input: &[u8], now: f64) -> Option<String> {
+    let [action, random] = fields(input);
+    Some(act(text(action).unwrap_or_default(), now, random.unwrap_or_default()))
+}
+
+/// [`judge`] on its input as fields: the attribute and the consent token.
+pub fn judge_call(input: &[u8]) -> Option<String> {
+    let [attr, consent] = fields(input);
+    Some(judge(text(attr).unwrap_or_default(), text(consent).unwrap_or_default()))
+}
+
+/// [`forget`] on its input as fields, in the order of its arguments.
+pub fn forget_call(input: &[u8]) -> Option<String> {
+    let [a, b, c, d, e, f] = fields(input).map(|field| text(field).unwrap_or_default());
+    Some(forget(a, b, c, d, e, f))
+}
+
+/// The plain wasm exports (see the crate's docs).
+#[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
+mod exports {
+    use alloc::string::String;
+    use alloc::vec::Vec;
+    use core::cell::RefCell;
+
+    struct Buffers(RefCell<(Vec<u8>, Option<String>)>);
+    // SAFETY: wasm32-unknown-unknown without threads has one thread, so the
+    // buffers are never reached from two threads.
+    unsafe impl Sync for Buffers {}
+    static BUFFERS: Buffers = Buffers(RefCell::new((Vec::new(), None)));
+
+    fn answer(len: usize, work: impl FnOnce(&[u8]) -> Option<String>) -> *const u8 {
+        let Ok(mut buffers) = BUFFERS.0.try_borrow_mut() else {
+            return core::ptr::null();
+        };
+        let (input, output) = &mut *buffers;
+        *output = work(input.get(..len).unwrap_or_default());
+        output.as_ref().map_or(core::ptr::null(), |text| text.as_ptr())
+    }
+
+    /// Makes room for `len` bytes of input and returns where they go.
+    #[no_mangle]
+    pub extern "C" fn input(len: usize) -> *mut u8 {
+        let Ok(mut buffers) = BUFFERS.0.try_borrow_mut() else {
+            return core::ptr::null_mut();
+        };
+        buffers.0.clear();
+        buffers.0.resize(len, 0);
+        buffers.0.as_mut_ptr()
+    }
+
+    /// The length of the last answer.
+    #[no_mangle]
+    pub extern "C" fn output_len() -> usize {
+        BUFFERS.0.borrow().1.as_ref().map_or(0, String::len)
+    }
+
+    #[export_name = "start"]
+    extern "C" fn start(len: usize, now: f64) -> *const u8 {
+        answer(len, |input| super::start_call(input, now))
+    }
+
+    #[export_name = "act"]
+    extern "C" fn act(len: usize, now: f64) -> *const u8 {
+        answer(len, |input| super::act_call(input, now))
+    }
+
+    #[export_name = "judge"]
+    extern "C" fn judge(len: usize) -> *const u8 {
+        answer(len, super::judge_call)
+    }
+
+    #[export_name = "forget"]
+    extern "C" fn forget(len: usize) -> *const u8 {
+        answer(len, super::forget_call)
+    }
+
+    #[export_name = "record"]
+    extern "C" fn record() -> *const u8 {
+        answer(0, |_| super::record())
+    }
+
+    #[export_name = "declaration"]
+    extern "C" fn declaration() -> *const u8 {
+        answer(0, |_| Some(super::declaration()))
+    }
 }
 
 #[cfg(test)]
@@ -193,6 +323,56 @@ mod tests {
                 assert_eq!(&started, page(site, lang, gpc));
             }
         }
+    }
+
+    /// The edge's way of writing fields (www/edge/modules.js).
+    fn write(fields: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for field in fields {
+            match field {
+                Some(bytes) => {
+                    out.extend((bytes.len() as u32).to_le_bytes());
+                    out.extend(*bytes);
+                }
+                None => out.extend(u32::MAX.to_le_bytes()),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fields_are_read_as_written_and_damage_makes_them_absent() {
+        let input = write(&[Some(b"diffo.fi"), None, Some(b""), Some(b"\n\x00")]);
+        assert_eq!(
+            fields::<4>(&input),
+            [Some(&b"diffo.fi"[..]), None, Some(&b""[..]), Some(&b"\n\x00"[..])]
+        );
+        // Fewer fields than asked for, a length past the end, no input.
+        assert_eq!(fields::<2>(&write(&[Some(b"a")])), [Some(&b"a"[..]), None]);
+        assert_eq!(fields::<1>(&[9, 0, 0, 0, b'a']), [None]);
+        assert_eq!(fields::<2>(&[]), [None, None]);
+        // Text that is not UTF-8 is absent, so a start without facts fails.
+        let started = start_call(&write(&[Some(&[0xff, 0xfe])]), NOW).unwrap();
+        assert!(started.starts_with(r#"{"error":"#), "{started}");
+    }
+
+    #[test]
+    fn the_calls_on_fields_are_the_functions() {
+        let facts = "diffo.se.localhost\n\n\nsv\nsv-SE\n";
+        let first = start_call(&write(&[Some(facts.as_bytes()), None, None]), NOW).unwrap();
+        assert_eq!(first, start(facts, None, None, NOW));
+        let accepted = act_call(&write(&[Some(b"accept-all"), Some(&[5; 16])]), NOW + 1.0).unwrap();
+        start(facts, None, None, NOW);
+        assert_eq!(accepted, act("accept-all", NOW + 1.0, &[5; 16]));
+        assert_eq!(judge_call(&write(&[Some(b"analytics"), Some(b"1.1")])).unwrap(), "run");
+        let forgot = forget_call(&write(&[
+            Some(b"diffo.se.localhost"),
+            Some(b"/"),
+            Some(b"0.0"),
+            Some(b"_ga"),
+            None,
+        ]));
+        assert_eq!(forgot.unwrap(), forget("diffo.se.localhost", "/", "0.0", "_ga", "", ""));
     }
 
     #[test]

@@ -58,8 +58,7 @@ var ready = new Promise(function (resolve) {
   if (!early) resolve();
 })
   .then(function () {
-    var module = wasm_bindgen({ module_or_path: fetch(new URL('@WASM@', base)) });
-    return Promise.all([module, configSettings, domReady]);
+    return Promise.all([loadModule('@WASM@', 'consent.wasm'), configSettings, domReady]);
   })
   .then(function (results) {
     if (!early) return results;

@@ -109,7 +109,7 @@ function decideEarly(template, now, random, hadFocus) {
 }
 
 function start(results) {
-  core = wasm_bindgen;
+  core = bannerModule(results[0]);
   if (results[1]) settingsBytes = results[1];
   var facts = pageFacts();
   // After an early decision the module replays the page view: the first

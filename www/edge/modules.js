@@ -1,15 +1,23 @@
+// Fetches and instantiates the module at `url` (a name from the build);
+// its exports.
+function loadModule(url, name) {
+  return fetch(new URL(url, base))
+    .then(function (response) {
+      if (!response.ok) throw new Error('could not load ' + name + ' (HTTP ' + response.status + ')');
+      return response.arrayBuffer();
+    })
+    .then(function (bytes) {
+      return WebAssembly.instantiate(bytes);
+    })
+    .then(function (module) {
+      return module.instance.exports;
+    });
+}
+
 function loadExtra() {
   if (!extra) {
-    extra = fetch(new URL('@EXTRA@', base))
-      .then(function (response) {
-        if (!response.ok) throw new Error('could not load consent-extra.wasm (HTTP ' + response.status + ')');
-        return response.arrayBuffer();
-      })
-      .then(function (bytes) {
-        return WebAssembly.instantiate(bytes);
-      })
-      .then(function (module) {
-        var exports = module.instance.exports;
+    extra = loadModule('@EXTRA@', 'consent-extra.wasm')
+      .then(function (exports) {
         addStyles(new TextDecoder().decode(callExtra(exports, 'css', new Uint8Array(0))));
         return exports;
       });
@@ -27,8 +35,7 @@ function callExtra(exports, work, bytes) {
   return answer.subarray(1);
 }
 
-// Writes `bytes` where a module with plain exports (extra, first) takes its
-// input; false if they do not fit.
+// Writes `bytes` where a module takes its input; false if they do not fit.
 function put(exports, bytes) {
   var at = exports.input(bytes.length);
   if (at) new Uint8Array(exports.memory.buffer, at, bytes.length).set(bytes);
@@ -66,4 +73,47 @@ function renderView(model) {
   });
 }
 
-/*@GLUE@*/
+// The banner module's functions on text (src/lib.rs): each call's text
+// arguments go in as fields (a length in four little-endian bytes, or
+// 0xffffffff for none, then the bytes); a time goes as a number.
+function bannerModule(exports) {
+  function call(work, args, now) {
+    var parts = args.map(function (arg) {
+      return arg == null ? null : typeof arg === 'string' ? new TextEncoder().encode(arg) : arg;
+    });
+    var input = new Uint8Array(
+      parts.reduce(function (sum, part) {
+        return sum + 4 + (part ? part.length : 0);
+      }, 0)
+    );
+    var view = new DataView(input.buffer);
+    parts.reduce(function (at, part) {
+      view.setUint32(at, part ? part.length : 0xffffffff, true);
+      if (part) input.set(part, at + 4);
+      return at + 4 + (part ? part.length : 0);
+    }, 0);
+    if (!put(exports, input)) throw new Error('the banner module is out of memory');
+    var at = exports[work](input.length, now);
+    return at ? new TextDecoder().decode(new Uint8Array(exports.memory.buffer, at, exports.output_len())) : undefined;
+  }
+  return {
+    start: function (facts, config, stored, now) {
+      return call('start', [facts, config, stored], now);
+    },
+    act: function (action, now, random) {
+      return call('act', [action, random], now);
+    },
+    judge: function (attr, consent) {
+      return call('judge', [attr, consent]);
+    },
+    forget: function () {
+      return call('forget', [].slice.call(arguments));
+    },
+    record: function () {
+      return call('record', []);
+    },
+    declaration: function () {
+      return call('declaration', []);
+    },
+  };
+}

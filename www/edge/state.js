@@ -7,13 +7,12 @@
 // dialog shows and what is stored all come from the core.
 //
 // `cargo xtask build` (xtask/src/bundle.rs) concatenates the files in the
-// order of EDGE_FILES there into one function, puts the wasm-bindgen glue at
-// the GLUE placeholder (modules.js), fills in the @…@ values and minifies
+// order of EDGE_FILES there into one function, fills in the @…@ values and minifies
 // the result into consent.js. By file: state.js (this one) the constants and
 // every variable the others share, with what it holds (variables rather than
 // one object's properties, so that terser can shorten their names);
 // storage.js storage and the consent log; modules.js the extra module, a
-// data-config and the glue; commands.js the tracker commands; page.js the
+// data-config and the banner module's calls; commands.js the tracker commands; page.js the
 // page's own consent views (embeds, declarations); dialog.js the dialog and
 // its focus; effects.js carrying out effects and actions; boot.js the first
 // visit and the banner module's start; api.js window.diffoConsent.
@@ -46,7 +45,7 @@ var base = me && me.src ? me.src : location.href;
 // the views beyond the first layer; it is loaded once, when first needed.
 var extra = null;
 var settingsBytes = new Uint8Array(0); // the checked config, for the extra module's views
-var core; // the wasm exports, once started
+var core; // the banner module's functions (bannerModule), once started
 // consent-first.wasm's exports, on a first visit.
 var firstModule;
 

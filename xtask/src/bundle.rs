@@ -1,5 +1,5 @@
 //! Builds what a site serves under `/consent/`: `consent.js` (the edge, the
-//! files of `www/edge/` concatenated, around the wasm-bindgen glue, with the stylesheet, the
+//! files of `www/edge/` concatenated, with the stylesheet, the
 //! first visits' effects and `consent-first.wasm` inlined, minified by
 //! terser), `consent.wasm` (the release build of the root crate) and
 //! `consent-extra.wasm` (`extra/`: the config checker and the views beyond
@@ -61,28 +61,11 @@ pub fn build() -> Result<Bundle, String> {
         ],
     )?;
     let gen = target.join("consent-gen");
-    let raw_wasm = target.join("wasm32-unknown-unknown/release/diffo_consent.wasm");
-    run_with(
-        Command::new("wasm-bindgen")
-            .arg(&raw_wasm)
-            .args([
-                "--target",
-                "no-modules",
-                "--no-typescript",
-                // Every browser the banner supports has TextEncoder.encodeInto
-                // (Safari since 14.1): no fallback code for one without it.
-                "--encode-into",
-                "always",
-                "--out-name",
-                "consent",
-                "--out-dir",
-            ])
-            .arg(&gen),
-    )?;
+    std::fs::create_dir_all(&gen).map_err(|e| format!("{}: {e}", gen.display()))?;
     let out = target.join("www/consent");
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let wasm = out.join("consent.wasm");
-    optimise(&gen.join("consent_bg.wasm"), &wasm)?;
+    optimise(&target.join("wasm32-unknown-unknown/release/diffo_consent.wasm"), &wasm)?;
     let extra = out.join("consent-extra.wasm");
     optimise(
         &target.join("wasm32-unknown-unknown/release/diffo_consent_extra.wasm"),
@@ -94,14 +77,12 @@ pub fn build() -> Result<Bundle, String> {
         &first,
     )?;
 
-    let glue = String::from_utf8(read(&gen.join("consent.js"))?).map_err(|e| e.to_string())?;
     let edge = edge_source()?;
     let css = String::from_utf8(read(&root.join("www/consent.css"))?).map_err(|e| e.to_string())?;
     let versioned = |name: &str, path: &std::path::Path| read(path).map(|b| format!("{name}?v={:016x}", fnv1a(&b)));
     let source = assemble(
         &edge,
         &Values {
-            glue: &glue,
             css: &minify_css(&css).map_err(|e| format!("www/consent.css: {e}"))?,
             wasm_url: &versioned("consent.wasm", &wasm)?,
             extra_url: &versioned("consent-extra.wasm", &extra)?,
@@ -233,7 +214,6 @@ fn js_strings_once(items: &[String]) -> String {
 
 /// What goes into the edge's placeholders.
 struct Values<'a> {
-    glue: &'a str,
     css: &'a str,
     wasm_url: &'a str,
     extra_url: &'a str,
@@ -257,7 +237,6 @@ fn assemble(edge: &str, values: &Values<'_>) -> Result<String, String> {
         ("'@FIRST_MODULE@'", values.first_module.to_string()),
         ("'@FIRST_VISITS@'", js_strings(values.first_visits)),
         ("'@FIRST_DECISIONS@'", js_strings_once(values.first_decisions)),
-        ("/*@GLUE@*/", values.glue.to_string()),
     ] {
         if out.matches(placeholder).count() != 1 {
             return Err(format!("the edge (www/edge/) must contain {placeholder} exactly once"));
@@ -319,7 +298,6 @@ mod tests {
 
     fn values<'a>(visits: &'a [String]) -> Values<'a> {
         Values {
-            glue: "let g;",
             css: "x{}",
             wasm_url: "w.wasm",
             extra_url: "c.wasm",
@@ -332,16 +310,16 @@ mod tests {
     #[test]
     fn placeholders_must_each_appear_once() {
         let edge =
-            "a='@STORAGE_KEY@';b='@CSS@';c='@WASM@';d='@EXTRA@';e='@FIRST_MODULE@';f='@FIRST_VISITS@';g='@FIRST_DECISIONS@';/*@GLUE@*/";
+            "a='@STORAGE_KEY@';b='@CSS@';c='@WASM@';d='@EXTRA@';e='@FIRST_MODULE@';f='@FIRST_VISITS@';g='@FIRST_DECISIONS@';";
         let visits = [String::from(r#"{"html":"<p>"}"#), String::from("{}")];
         assert_eq!(
             assemble(edge, &values(&visits)).unwrap(),
-            r#"a="diffo-consent";b="x{}";c="w.wasm";d="c.wasm";e='\0asm';f=["{\"html\":\"<p>\"}","{}"];g=[];let g;"#
+            r#"a="diffo-consent";b="x{}";c="w.wasm";d="c.wasm";e='\0asm';f=["{\"html\":\"<p>\"}","{}"];g=[];"#
         );
         assert!(assemble("'@CSS@'", &values(&[]))
             .unwrap_err()
             .contains("'@STORAGE_KEY@'"));
-        assert!(assemble(&format!("{edge}/*@GLUE@*/"), &values(&[])).is_err());
+        assert!(assemble(&format!("{edge}'@CSS@'"), &values(&[])).is_err());
     }
 
     #[test]

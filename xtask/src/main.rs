@@ -55,6 +55,7 @@ fn main() -> ExitCode {
             .and_then(|b| size::report(&b)),
         Some("setup") => tools::ensure_build_tools()
             .and_then(|_| tools::ensure_test_tools())
+            .and_then(|_| tools::ensure_wasm_bindgen())
             .and_then(|_| tools::ensure_engine_tools()),
         Some("test") => test::all(),
         Some("audit") => return audit(&args[1..]),

@@ -23,6 +23,7 @@ pub fn all() -> Result<(), String> {
     let started = std::time::Instant::now();
     tools::ensure_build_tools()?;
     tools::ensure_test_tools()?;
+    tools::ensure_wasm_bindgen()?;
     tools::ensure_engine_tools()?;
 
     stage("format and lints");
